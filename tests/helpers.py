@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 import webtest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vte_extapps.models import Application, ClientType
+from vte_extapps.services.applications import (
+    ApplicationForm,
+    IssuedCredentials,
+    create_application,
+)
+from vte_extapps.services.tokens import issue_access_token
 
 CSRF_FIELD = re.compile(
     r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
@@ -30,3 +42,53 @@ def login(testapp: webtest.TestApp, username: str, password: str | None = None) 
         },
     )
     assert response.status_int == 303, response.status
+
+
+def user_id_of(dbsession: Session, username: str) -> str:
+    """The demo user's id, as the plugin stores it."""
+    from vte_extapps.demo.models import User
+
+    user = dbsession.scalars(select(User).where(User.username == username)).one()
+    return str(user.id)
+
+
+def service_account(
+    extapps_request: Any,
+    run_as: str,
+    scopes: Sequence[str] = ("invoice:read",),
+    **fields: Any,
+) -> IssuedCredentials:
+    """Register a service account acting as the demo user ``run_as``."""
+    return create_application(
+        extapps_request,
+        ApplicationForm(
+            name=fields.pop("name", f"ERP as {run_as}"),
+            client_type=ClientType.SERVICE,
+            run_as_user_id=user_id_of(extapps_request.dbsession, run_as),
+            scopes=list(scopes),
+            **fields,
+        ),
+    )
+
+
+def access_token_for(
+    dbsession: Session,
+    application: Application,
+    scopes: Sequence[str] | None = None,
+    user_id: str | None = None,
+    lifetime: int = 3600,
+) -> str:
+    """An access token issued straight from the service layer."""
+    issued = issue_access_token(
+        dbsession,
+        application_id=application.id,
+        user_id=user_id or application.run_as_user_id,
+        scopes=list(application.scopes if scopes is None else scopes),
+        grant_type="client_credentials",
+        lifetime=lifetime,
+    )
+    return issued.value
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

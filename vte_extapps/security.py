@@ -20,7 +20,7 @@ from pyramid.events import NewResponse
 from pyramid.interfaces import IDefaultCSRFOptions, ISecurityPolicy
 from pyramid.request import Request
 from pyramid.security import Denied
-from sqlalchemy import select, true, update
+from sqlalchemy import select, update
 
 from .credentials import digest
 from .directives import scope_catalog, user_directory
@@ -179,10 +179,13 @@ def validate_access_token(request: Request, credential: str) -> TokenIdentity | 
             AccessToken.last_used_at,
             Application.client_id,
             Application.status,
-            ServerConfiguration.server_enabled,
+            # The admin page's on/off switch, read in the same statement.
+            select(ServerConfiguration.server_enabled)
+            .limit(1)
+            .scalar_subquery()
+            .label("server_enabled"),
         )
         .join(Application, Application.id == AccessToken.application_id)
-        .outerjoin(ServerConfiguration, true())
         .where(AccessToken.digest == digest(credential))
         .limit(1)
     ).first()
@@ -225,17 +228,23 @@ def add_bearer_challenge(event: NewResponse) -> None:
     settings: ExtAppsSettings = request.registry["vte_extapps.settings"]
     challenge = f'Bearer realm="{settings.realm}"'
     state: _BearerState | None = request.environ.get(_BEARER_STATE)
-    if response.status_int == 401:
-        if state is not None and state.error:
-            challenge += f', error="{state.error}"'
-        if "WWW-Authenticate" not in response.headers or state is not None:
+    if state is None:
+        # Not a bearer request: offer the scheme when the host asks for a login.
+        if response.status_int == 401 and "WWW-Authenticate" not in response.headers:
             response.headers["WWW-Authenticate"] = challenge
-    elif response.status_int == 403 and state is not None and state.scope_denied:
+        return
+    if state.error:
+        # A host answers "forbidden" to anyone it does not know; for a token
+        # that is not valid RFC 6750 3.1 wants 401, so the client re-authorizes.
+        if response.status_int == 403:
+            response.status = 401
+        response.headers["WWW-Authenticate"] = challenge + f', error="{state.error}"'
+    elif response.status_int == 403 and state.scope_denied:
         response.headers["WWW-Authenticate"] = (
             challenge + ', error="insufficient_scope"'
         )
-    elif response.status_int == 400 and state is not None and state.error:
-        response.headers["WWW-Authenticate"] = challenge + f', error="{state.error}"'
+    elif response.status_int == 401:
+        response.headers["WWW-Authenticate"] = challenge
 
 
 def _wrap_host_policy(config: Configurator) -> None:
