@@ -34,10 +34,15 @@ def includeme(config: Configurator) -> None:
     # by the host with config.override_asset().
     config.include("pyramid_jinja2")
     config.add_jinja2_search_path("vte_extapps:templates", name=".jinja2")
-    config.add_static_view("vte_extapps_static", "vte_extapps:static", cache_max_age=3600)
+    config.add_static_view(
+        "vte_extapps_static", "vte_extapps:static", cache_max_age=3600
+    )
 
     # Bearer tokens on the host's views, around the host's own policy.
     config.include(".security")
+
+    # Forms of the plugin's pages are refused when posted from another site.
+    config.include(".origin")
 
     # The OAuth endpoints and the pages.
     config.include(".views")

@@ -1,0 +1,61 @@
+"""The origin check on the plugin's own forms (RFC 9700 4.11, CSRF).
+
+Pages send ``Referrer-Policy: no-referrer``, so a browser posting one of our
+forms sends ``Origin: null`` and Pyramid's Referer-based origin check cannot
+tell our pages from another site's. Browsers also send ``Sec-Fetch-Site``,
+which names the relation whatever the referrer policy; that decides, and an
+``Origin`` that is present and real must be the CRM's own. The CSRF token is
+still required on top, by Pyramid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pyramid.config import Configurator
+from pyramid.exceptions import BadCSRFOrigin
+from pyramid.request import Request
+from pyramid.response import Response
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+# Endpoints that machines call with their own credentials, never a cookie.
+MACHINE_ROUTES = frozenset(
+    {"vte_extapps.token", "vte_extapps.revoke", "vte_extapps.introspect"}
+)
+
+
+def is_same_origin(request: Request) -> bool:
+    """Whether an unsafe request comes from the CRM's own pages."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None and fetch_site not in {"same-origin", "none"}:
+        return False
+    origin = request.headers.get("Origin")
+    if origin is None or origin == "null":
+        return True
+    return origin == request.host_url
+
+
+def origin_checked_view(view: Callable[..., Response], info: Any) -> Any:
+    """A view deriver: refuse cross-site unsafe requests to the plugin's pages."""
+    if info.exception_only:
+        return view
+
+    def checked(context: Any, request: Request) -> Response:
+        if request.method not in SAFE_METHODS:
+            route = request.matched_route
+            if (
+                route is not None
+                and route.name.startswith("vte_extapps.")
+                and route.name not in MACHINE_ROUTES
+                and not is_same_origin(request)
+            ):
+                raise BadCSRFOrigin("this form must be sent from the CRM's own pages")
+        return view(context, request)
+
+    return checked
+
+
+def includeme(config: Configurator) -> None:
+    config.add_view_deriver(origin_checked_view, "vte_extapps_origin")
