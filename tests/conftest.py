@@ -97,9 +97,12 @@ def app_settings(database_url: URL) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def app(engine: Engine, app_settings: dict[str, Any]) -> Any:
+def app(engine: Engine, app_settings: dict[str, Any]) -> Iterator[Any]:
     """The demo CRM with the plugin, as a host would build it."""
-    return main({}, **app_settings)
+    app = main({}, **app_settings)
+    yield app
+    # Close the demo's own pool before the test database is dropped.
+    app.registry["dbsession_factory"].kw["bind"].dispose()
 
 
 @pytest.fixture

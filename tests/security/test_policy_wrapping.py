@@ -116,7 +116,8 @@ def committed_token(engine: Engine) -> Iterator[str]:
 def test_bearer_and_host_identities_both_work_in_either_order(
     database_url: URL, committed_token: str, include_first: bool
 ) -> None:
-    host = webtest.TestApp(build_host(database_url, include_first))
+    app = build_host(database_url, include_first)
+    host = webtest.TestApp(app)
 
     # The host's own policy still answers requests without a token...
     assert host.get("/thing", headers={"X-Host-User": "u1"}).text == "hello u1"
@@ -132,3 +133,5 @@ def test_bearer_and_host_identities_both_work_in_either_order(
         headers={"Authorization": "Bearer vtea_forged", "X-Host-User": "u1"},
         status=401,
     )
+    # The host's own engine must not outlive the test database.
+    app.registry["vte_extapps.session_factory"].kw["bind"].dispose()

@@ -143,3 +143,8 @@ def expired_or_revoked(
     model: type[AccessToken] | type[RefreshToken], now: datetime.datetime
 ) -> object:
     return or_(model.expires_at <= now, model.revoked_at.is_not(None))
+
+
+def revoke_access_token(db: Session, access_token_id: int) -> int:
+    """One access token, as when its client revokes it (RFC 7009 2.1)."""
+    return _revoke(db, AccessToken, AccessToken.id == access_token_id)

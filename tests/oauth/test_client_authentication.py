@@ -1,0 +1,227 @@
+"""Client authentication at the token endpoint (SECURITY D5, E1-E6)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import webtest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vte_extapps.models import AuditEvent, ClientSecret
+from vte_extapps.services.applications import rotate_secret
+
+from .flows import TOKEN, Client, basic, post_token
+
+
+def token_request(
+    testapp: webtest.TestApp, status: Any, headers: Any = None, **params: str
+) -> webtest.TestResponse:
+    params.setdefault("grant_type", "client_credentials")
+    return testapp.post(TOKEN, params, headers=headers or {}, status=status)
+
+
+def test_client_secret_basic_authenticates(
+    testapp: webtest.TestApp, service: Client
+) -> None:
+    post_token(testapp, service, 200, grant_type="client_credentials")
+
+
+def test_client_secret_post_authenticates(
+    testapp: webtest.TestApp, service: Client
+) -> None:
+    token_request(
+        testapp, 200, client_id=service.client_id, client_secret=service.secret or ""
+    )
+
+
+def test_generated_secrets_use_unreserved_characters(service: Client) -> None:
+    assert service.secret is not None
+    assert set(service.secret) <= set(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+    )
+
+
+def test_basic_credentials_are_form_decoded(
+    testapp: webtest.TestApp, service: Client, dbsession: Session
+) -> None:
+    # E1: a secret holding ':', '%' and '+' works when the client encodes it.
+    from vte_extapps.credentials import digest
+
+    secret = "odd:secret%with+chars"
+    dbsession.add(
+        ClientSecret(application_id=service.application.id, digest=digest(secret))
+    )
+    dbsession.flush()
+    dbsession.expire(service.application, ["secrets"])
+    token_request(testapp, 200, headers=basic(service.client_id, secret))
+    # Sent raw, '+' means a space and the secret no longer matches.
+    raw = base64.b64encode(f"{service.client_id}:{secret}".encode()).decode()
+    token_request(testapp, 401, headers={"Authorization": f"Basic {raw}"})
+
+
+def test_wrong_secret_is_401_invalid_client_with_a_basic_challenge(
+    testapp: webtest.TestApp, service: Client
+) -> None:
+    response = token_request(
+        testapp, 401, headers=basic(service.client_id, "vtes_wrong")
+    )
+    assert response.json["error"] == "invalid_client"
+    assert response.headers["WWW-Authenticate"].startswith("Basic realm=")
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_failed_post_authentication_also_gets_a_challenge(
+    testapp: webtest.TestApp, service: Client
+) -> None:
+    response = token_request(
+        testapp, 401, client_id=service.client_id, client_secret="vtes_wrong"
+    )
+    assert response.json["error"] == "invalid_client"
+    assert "WWW-Authenticate" in response.headers
+
+
+def test_unknown_client_is_invalid_client(testapp: webtest.TestApp) -> None:
+    response = token_request(testapp, 401, headers=basic("vte_nobody", "vtes_whatever"))
+    assert response.json["error"] == "invalid_client"
+
+
+def test_no_credentials_at_all_is_invalid_client(testapp: webtest.TestApp) -> None:
+    response = token_request(testapp, 401)
+    assert response.json["error"] == "invalid_client"
+
+
+def test_malformed_basic_header_is_invalid_client(testapp: webtest.TestApp) -> None:
+    for value in (
+        "Basic !!!",
+        "Basic " + base64.b64encode(b"no-colon").decode(),
+        "Basic",
+    ):
+        response = token_request(testapp, 401, headers={"Authorization": value})
+        assert response.json["error"] == "invalid_client"
+
+
+def test_two_authentication_methods_in_one_request_is_invalid_request(
+    testapp: webtest.TestApp, service: Client
+) -> None:
+    response = token_request(
+        testapp,
+        400,
+        headers=basic(service.client_id, service.secret or ""),
+        client_secret=service.secret or "",
+    )
+    assert response.json["error"] == "invalid_request"
+
+
+def test_a_secret_application_cannot_authenticate_without_its_secret(
+    testapp: webtest.TestApp, web: Client
+) -> None:
+    # E4: naming itself like a public client is not enough.
+    response = token_request(
+        testapp,
+        401,
+        grant_type="refresh_token",
+        refresh_token="vter_x",
+        client_id=web.client_id,
+    )
+    assert response.json["error"] == "invalid_client"
+
+
+def test_a_public_application_cannot_use_a_secret(
+    testapp: webtest.TestApp, mobile: Client
+) -> None:
+    response = token_request(
+        testapp,
+        401,
+        grant_type="refresh_token",
+        refresh_token="vter_x",
+        client_id=mobile.client_id,
+        client_secret="vtes_made_up",
+    )
+    assert response.json["error"] == "invalid_client"
+
+
+def test_body_client_id_differing_from_basic_credentials_is_invalid_client(
+    testapp: webtest.TestApp, service: Client, other_web: Client
+) -> None:
+    # E5: oauthlib alone would answer server_error.
+    response = token_request(
+        testapp,
+        401,
+        headers=basic(service.client_id, service.secret or ""),
+        client_id=other_web.client_id,
+    )
+    assert response.json["error"] == "invalid_client"
+
+
+def test_a_rotated_secret_keeps_working_during_the_overlap_only(
+    testapp: webtest.TestApp, service: Client, extapps_request: Any, dbsession: Session
+) -> None:
+    new_secret = rotate_secret(extapps_request, service.application, overlap=3600)
+    token_request(testapp, 200, headers=basic(service.client_id, service.secret or ""))
+    token_request(testapp, 200, headers=basic(service.client_id, new_secret))
+    rotate_secret(extapps_request, service.application, overlap=0)
+    token_request(testapp, 401, headers=basic(service.client_id, new_secret))
+
+
+def test_failed_authentication_is_audited_without_the_secret(
+    testapp: webtest.TestApp, service: Client, dbsession: Session
+) -> None:
+    token_request(testapp, 401, headers=basic(service.client_id, "vtes_guess"))
+    event = dbsession.scalars(
+        select(AuditEvent).where(AuditEvent.action == "client.authentication_failed")
+    ).one()
+    assert event.client_id == service.client_id
+    assert "vtes_guess" not in repr(event.details)
+
+
+def test_repeated_failures_are_throttled_with_retry_after(
+    testapp: webtest.TestApp, service: Client, dbsession: Session
+) -> None:
+    # D5: ten failures in the window, then 429 even with the right secret.
+    for _ in range(10):
+        token_request(testapp, 401, headers=basic(service.client_id, "vtes_guess"))
+    response = token_request(
+        testapp, 429, headers=basic(service.client_id, service.secret or "")
+    )
+    assert int(response.headers["Retry-After"]) > 0
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.json["error"] == "invalid_client"
+    failures = dbsession.scalars(
+        select(AuditEvent).where(AuditEvent.action == "client.authentication_failed")
+    ).all()
+    assert len(failures) == 10
+
+
+def test_throttling_one_client_leaves_others_alone(
+    testapp: webtest.TestApp, service: Client, web: Client
+) -> None:
+    for _ in range(10):
+        token_request(testapp, 401, headers=basic(service.client_id, "vtes_guess"))
+    token_request(testapp, 429, headers=basic(service.client_id, service.secret or ""))
+    response = token_request(
+        testapp, 400, headers=basic(web.client_id, web.secret or "")
+    )
+    assert response.json["error"] == "unauthorized_client"
+
+
+def test_an_unknown_client_costs_the_same_comparisons_as_a_known_one(
+    testapp: webtest.TestApp, service: Client, monkeypatch: Any
+) -> None:
+    # E6: one constant-time comparison per candidate, whoever asks.
+    from vte_extapps.oauth import client_auth
+
+    calls: list[str] = []
+    real = client_auth.digests_match
+
+    def counting(candidate: str, stored: str) -> bool:
+        calls.append(stored)
+        return real(candidate, stored)
+
+    monkeypatch.setattr(client_auth, "digests_match", counting)
+    token_request(testapp, 401, headers=basic(service.client_id, "vtes_guess"))
+    known = len(calls)
+    calls.clear()
+    token_request(testapp, 401, headers=basic("vte_nobody", "vtes_guess"))
+    assert len(calls) == known == 1

@@ -1,0 +1,179 @@
+"""private_key_jwt: a client proves itself with a JWT it signed (RFC 7523 2.2, 3).
+
+PyJWT checks signatures and times; this module decides which key and which
+algorithms are acceptable, and that each assertion is used once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import jwt
+from pyramid.request import Request
+from sqlalchemy.exc import IntegrityError
+
+from ..credentials import digest
+from ..models import Application, ClientKey, UsedAssertion
+from ..services.configuration import general_configuration
+from ..settings import ExtAppsSettings
+
+log = logging.getLogger(__name__)
+
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+# RFC 7523 3: clocks differ a little; half a minute is tolerated.
+LEEWAY_SECONDS = 30
+MAX_ASSERTION_LENGTH = 8192
+
+
+class AssertionRefused(Exception):
+    """The assertion does not authenticate the client; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def claimed_client_id(assertion: str) -> str:
+    """The client the assertion claims to come from, before any check.
+
+    RFC 7523 3: ``iss`` and ``sub`` both name the client.
+    """
+    if len(assertion) > MAX_ASSERTION_LENGTH:
+        raise AssertionRefused("assertion too long")
+    try:
+        claims = jwt.decode(assertion, options={"verify_signature": False})
+    except (jwt.PyJWTError, ValueError, TypeError):
+        raise AssertionRefused("malformed assertion") from None
+    issuer, subject = claims.get("iss"), claims.get("sub")
+    if not isinstance(issuer, str) or not issuer or issuer != subject:
+        raise AssertionRefused("iss and sub must both name the client")
+    return issuer
+
+
+def _candidate_keys(
+    application: Application, header: dict[str, Any]
+) -> list[ClientKey]:
+    # RFC 7515 4.1.4: kid only picks among keys registered for this client;
+    # jwk, jku, x5u and x5c in the header are never looked at.
+    kid = header.get("kid")
+    if kid is None:
+        return list(application.keys)
+    if not isinstance(kid, str):
+        raise AssertionRefused("kid must be text")
+    keys = [key for key in application.keys if key.kid == kid]
+    if not keys:
+        raise AssertionRefused("unknown kid")
+    return keys
+
+
+def _allowed_algorithms(request: Request, application: Application) -> set[str]:
+    allowed = set(general_configuration(request).jwt_algorithms)
+    if application.jwt_algorithms:
+        allowed &= set(application.jwt_algorithms)
+    return allowed
+
+
+def _decode(
+    assertion: str, key: ClientKey, algorithms: Sequence[str], client_id: str
+) -> dict[str, Any]:
+    return jwt.decode(
+        assertion,
+        jwt.PyJWK(key.public_jwk, algorithm=key.algorithm).key,
+        algorithms=list(algorithms),
+        issuer=client_id,
+        leeway=LEEWAY_SECONDS,
+        options={
+            "require": ["exp", "iss", "sub", "aud", "jti"],
+            # The audience rule is stricter than PyJWT's and checked below.
+            "verify_aud": False,
+        },
+    )
+
+
+def verify_assertion(
+    request: Request,
+    application: Application,
+    assertion: str,
+    audiences: Sequence[str],
+) -> None:
+    """Raise ``AssertionRefused`` unless ``assertion`` authenticates ``application``."""
+    try:
+        header = jwt.get_unverified_header(assertion)
+    except (jwt.PyJWTError, ValueError, TypeError):
+        raise AssertionRefused("malformed assertion") from None
+
+    # RFC 8725 3.1: the algorithm comes from our allow-list and the key, never
+    # from the header alone; none and HMAC are not on the list.
+    allowed = _allowed_algorithms(request, application)
+    claims: dict[str, Any] | None = None
+    for key in _candidate_keys(application, header):
+        if key.algorithm not in allowed or header.get("alg") != key.algorithm:
+            continue
+        try:
+            claims = _decode(assertion, key, [key.algorithm], application.client_id)
+            break
+        except jwt.PyJWTError as problem:
+            log.debug(
+                "assertion_refused client_id=%s kid=%s problem=%s",
+                application.client_id,
+                key.kid,
+                type(problem).__name__,
+            )
+    if claims is None:
+        raise AssertionRefused("no registered key verifies the assertion")
+
+    _check_claims(request, claims, audiences)
+    _use_once(request, application, claims)
+
+
+def _check_claims(
+    request: Request, claims: dict[str, Any], audiences: Sequence[str]
+) -> None:
+    # RFC 7523 3 item 3: the audience identifies this server. One audience
+    # only, so that an assertion meant for another server is never reused here.
+    audience = claims.get("aud")
+    if isinstance(audience, list) and len(audience) == 1:
+        audience = audience[0]
+    if not isinstance(audience, str) or audience not in audiences:
+        raise AssertionRefused("aud must be this server's issuer or token endpoint")
+
+    # RFC 7523 3 item 4: short-lived; exp minus iat (or now) within the limit.
+    settings: ExtAppsSettings = request.registry["vte_extapps.settings"]
+    issued_at = claims.get("iat")
+    start = (
+        issued_at
+        if isinstance(issued_at, int | float)
+        else datetime.datetime.now(datetime.UTC).timestamp()
+    )
+    if claims["exp"] - start > settings.client_assertion_max_lifetime:
+        raise AssertionRefused("assertion lifetime too long")
+
+    if not isinstance(claims["jti"], str) or not 0 < len(claims["jti"]) <= 512:
+        raise AssertionRefused("jti must be text of at most 512 characters")
+
+
+def _use_once(
+    request: Request, application: Application, claims: dict[str, Any]
+) -> None:
+    # RFC 7523 3 item 7: a jti is accepted once. The unique index makes that
+    # hold across processes; the savepoint keeps the request's transaction
+    # usable when the insert loses.
+    expires_at = datetime.datetime.fromtimestamp(
+        int(claims["exp"]) + LEEWAY_SECONDS, datetime.UTC
+    )
+    db = request.extapps_db
+    try:
+        with db.begin_nested():
+            db.add(
+                UsedAssertion(
+                    application_id=application.id,
+                    jti_digest=digest(claims["jti"]),
+                    expires_at=expires_at,
+                )
+            )
+    except IntegrityError:
+        raise AssertionRefused("jti already used") from None

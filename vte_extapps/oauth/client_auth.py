@@ -1,0 +1,236 @@
+"""Who is calling the token, revocation and introspection endpoints.
+
+An application authenticates only with the kind of credential it was
+registered with (RFC 6749 2.3, RFC 7523 2.2, RFC 7591 2):
+
+- a secret key: ``client_secret_basic`` or ``client_secret_post``;
+- a signed JWT: ``private_key_jwt``;
+- nothing (a public client): ``none``, bound to its codes by PKCE instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import enum
+import logging
+from typing import Any
+from urllib.parse import unquote_plus
+
+from oauthlib.oauth2.rfc6749 import errors
+from pyramid.request import Request
+from sqlalchemy import select
+
+from .. import audit
+from ..credentials import digest, digests_match
+from ..models import Application, AuthMethod, utcnow
+from . import assertions, throttle
+
+log = logging.getLogger(__name__)
+
+# Compared against when the client id is unknown, so that an unknown id
+# costs the same work as a known one (RFC 6819 5.1.4.2.3).
+_DUMMY_DIGEST = digest("no such client")
+
+
+class Method(enum.StrEnum):
+    """The token endpoint authentication methods we offer (RFC 8414 2)."""
+
+    BASIC = "client_secret_basic"
+    POST = "client_secret_post"
+    JWT = "private_key_jwt"
+    NONE = "none"
+
+
+#: Which methods each registered kind of credential may use.
+ALLOWED_METHODS = {
+    AuthMethod.SECRET: {Method.BASIC, Method.POST},
+    AuthMethod.JWT: {Method.JWT},
+    AuthMethod.NONE: {Method.NONE},
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Presented:
+    """The credentials a request carries; the secret parts never in a repr."""
+
+    method: Method
+    client_id: str | None
+    secret: str | None = dataclasses.field(default=None, repr=False)
+    assertion: str | None = dataclasses.field(default=None, repr=False)
+
+
+def _basic_credentials(header: str) -> tuple[str, str] | None:
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        raise errors.InvalidClientError(
+            description="Malformed Basic credentials."
+        ) from None
+    client_id, colon, secret = decoded.partition(":")
+    if not colon:
+        raise errors.InvalidClientError(description="Malformed Basic credentials.")
+    # RFC 6749 2.3.1: both parts are form-encoded before they are joined.
+    return unquote_plus(client_id), unquote_plus(secret)
+
+
+def presented_credentials(request: Any) -> Presented:
+    """Read the credentials of an oauthlib request, once; E3: only one method."""
+    cached = getattr(request, "extapps_presented", None)
+    if cached is not None:
+        return cached
+
+    basic = _basic_credentials(request.headers.get("Authorization", "") or "")
+    secret = getattr(request, "client_secret", None)
+    assertion = getattr(request, "client_assertion", None)
+    assertion_type = getattr(request, "client_assertion_type", None)
+    used = [
+        name
+        for name, present in (
+            (Method.BASIC, basic is not None),
+            (Method.POST, secret is not None),
+            (Method.JWT, assertion is not None or assertion_type is not None),
+        )
+        if present
+    ]
+    # RFC 6749 2.3: a client uses one authentication method per request.
+    if len(used) > 1:
+        raise errors.InvalidRequestError(
+            description="Use one client authentication method per request."
+        )
+
+    body_client_id = request.client_id
+    if basic is not None:
+        presented = Presented(Method.BASIC, basic[0], secret=basic[1])
+    elif secret is not None:
+        presented = Presented(Method.POST, body_client_id, secret=secret)
+    elif used:
+        if assertion_type != assertions.ASSERTION_TYPE or not assertion:
+            presented = Presented(Method.JWT, body_client_id)
+        else:
+            presented = Presented(Method.JWT, body_client_id, assertion=assertion)
+    else:
+        presented = Presented(Method.NONE, body_client_id)
+    request.extapps_presented = presented
+    return presented
+
+
+def find_application(request: Request, client_id: str | None) -> Application | None:
+    if not client_id or len(client_id) > 64:
+        return None
+    return request.extapps_db.scalars(
+        select(Application).where(Application.client_id == client_id)
+    ).first()
+
+
+class AuthenticationFailed(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def authenticate(
+    request: Request, oauth_request: Any, audiences: list[str]
+) -> Application | None:
+    """The application the request authenticates as, or None (audited, counted)."""
+    presented = presented_credentials(oauth_request)
+    client_id = presented.client_id
+    refused = None
+    if presented.method is Method.JWT and presented.assertion:
+        try:
+            client_id = assertions.claimed_client_id(presented.assertion)
+        except assertions.AssertionRefused as problem:
+            client_id, refused = None, problem.reason
+
+    application = find_application(request, client_id)
+    bucket = (
+        application.client_id if application is not None else throttle.UNKNOWN_CLIENTS
+    )
+    throttle.refuse_if_throttled(request, bucket)
+    try:
+        if refused:
+            raise AuthenticationFailed(refused)
+        _verify(request, presented, application, oauth_request, audiences)
+    except AuthenticationFailed as failure:
+        _failed(request, application, presented, failure.reason)
+        return None
+    return application
+
+
+def _verify(
+    request: Request,
+    presented: Presented,
+    application: Application | None,
+    oauth_request: Any,
+    audiences: list[str],
+) -> None:
+    # Done before any other check, so every path costs one comparison.
+    if presented.method in {Method.BASIC, Method.POST} and not _secret_matches(
+        application, presented.secret or ""
+    ):
+        raise AuthenticationFailed("wrong secret")
+    if application is None:
+        raise AuthenticationFailed("unknown client")
+    if presented.method not in ALLOWED_METHODS[application.auth_method]:
+        raise AuthenticationFailed("method not registered for the application")
+    if not application.is_active:
+        raise AuthenticationFailed("application deactivated")
+
+    # E5: a client_id in the body must name the authenticated client.
+    body_client_id = oauth_request.client_id
+    if body_client_id is not None and body_client_id != application.client_id:
+        raise AuthenticationFailed("client_id differs from the credentials")
+
+    if presented.method is Method.JWT:
+        if not presented.assertion:
+            raise AuthenticationFailed("wrong or missing client_assertion_type")
+        try:
+            assertions.verify_assertion(
+                request, application, presented.assertion, audiences
+            )
+        except assertions.AssertionRefused as refused:
+            raise AuthenticationFailed(refused.reason) from None
+
+
+def _secret_matches(application: Application | None, secret: str) -> bool:
+    now = utcnow()
+    candidates = [_DUMMY_DIGEST]
+    if application is not None and application.auth_method is AuthMethod.SECRET:
+        candidates = [
+            row.digest
+            for row in application.secrets
+            if row.expires_at is None or row.expires_at > now
+        ] or [_DUMMY_DIGEST]
+    presented = digest(secret)
+    # Every candidate is compared, so timing tells nothing about which matched.
+    results = [digests_match(presented, candidate) for candidate in candidates]
+    return any(results) and candidates[0] is not _DUMMY_DIGEST
+
+
+def _failed(
+    request: Request,
+    application: Application | None,
+    presented: Presented,
+    reason: str,
+) -> None:
+    log.info(
+        "client_auth_failed client_id=%s method=%s reason=%s",
+        application.client_id if application is not None else "-",
+        presented.method.value,
+        reason,
+    )
+    bucket = (
+        application.client_id if application is not None else throttle.UNKNOWN_CLIENTS
+    )
+    throttle.count_failure(request, bucket)
+    audit.record(
+        request,
+        audit.ClientAuthenticationFailed,
+        application,
+        auth_method=presented.method.value,
+        reason=reason,
+    )
