@@ -20,11 +20,11 @@ from urllib.parse import unquote_plus
 
 from oauthlib.oauth2.rfc6749 import errors
 from pyramid.request import Request
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from .. import audit
 from ..credentials import digest, digests_match
-from ..models import Application, AuthMethod, utcnow
+from ..models import Application, AuthMethod, ClientSecret, utcnow
 from . import assertions, throttle
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ def _verify(
 ) -> None:
     # Done before any other check, so every path costs one comparison.
     if presented.method in {Method.BASIC, Method.POST} and not _secret_matches(
-        application, presented.secret or ""
+        request, application, presented.secret or ""
     ):
         raise AuthenticationFailed("wrong secret")
     if application is None:
@@ -196,19 +196,35 @@ def _verify(
             raise AuthenticationFailed(refused.reason) from None
 
 
-def _secret_matches(application: Application | None, secret: str) -> bool:
-    now = utcnow()
-    candidates = [_DUMMY_DIGEST]
+def _live_secret_digests(
+    request: Request, application: Application | None
+) -> list[str]:
+    # The same query runs whoever asks: for an unknown client, or one without
+    # a secret, it looks up application id 0, which never exists. Loading the
+    # application's secrets only when it is known would tell the two apart.
+    application_id = 0
     if application is not None and application.auth_method is AuthMethod.SECRET:
-        candidates = [
-            row.digest
-            for row in application.secrets
-            if row.expires_at is None or row.expires_at > now
-        ] or [_DUMMY_DIGEST]
+        application_id = application.id
+    now = utcnow()
+    return list(
+        request.extapps_db.scalars(
+            select(ClientSecret.digest).where(
+                ClientSecret.application_id == application_id,
+                or_(ClientSecret.expires_at.is_(None), ClientSecret.expires_at > now),
+            )
+        )
+    )
+
+
+def _secret_matches(
+    request: Request, application: Application | None, secret: str
+) -> bool:
+    stored = _live_secret_digests(request, application)
+    candidates = stored or [_DUMMY_DIGEST]
     presented = digest(secret)
     # Every candidate is compared, so timing tells nothing about which matched.
     results = [digests_match(presented, candidate) for candidate in candidates]
-    return any(results) and candidates[0] is not _DUMMY_DIGEST
+    return any(results) and bool(stored)
 
 
 def _failed(
