@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import jwt
 import webtest
+from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -149,3 +150,35 @@ def code_tokens(
         params["client_id"] = client.client_id
     response = post_token(testapp, client, 200, **params)
     return response.json
+
+
+def post_assertion(
+    testapp: webtest.TestApp, client_assertion: str, status: Any = "*", **params: str
+) -> webtest.TestResponse:
+    """A client_credentials request authenticated by a client assertion alone."""
+    body = {
+        "grant_type": "client_credentials",
+        "client_assertion_type": ASSERTION_TYPE,
+        "client_assertion": client_assertion,
+    }
+    body.update(params)
+    return testapp.post(TOKEN, body, status=status)
+
+
+def assert_refused(
+    testapp: webtest.TestApp, client_assertion: str, **params: str
+) -> None:
+    """The assertion does not authenticate: 401 invalid_client, nothing echoed."""
+    response = post_assertion(testapp, client_assertion, 401, **params)
+    assert response.json["error"] == "invalid_client"
+    assert client_assertion not in response.text
+
+
+def public_pem(client: Client) -> bytes:
+    """The public half of a client's generated private key, as PEM."""
+    private = serialization.load_pem_private_key(
+        (client.private_key or "").encode(), password=None
+    )
+    return private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import hmac
 import re
 from typing import Any
 
 import webtest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from vte_extapps.credentials import digest
-from vte_extapps.models import AuditEvent, ClientSecret
+from vte_extapps.models import AuditEvent, ClientAuthFailure, ClientSecret, utcnow
 from vte_extapps.services.applications import rotate_secret
 
 from .flows import TOKEN, Client, basic, post_token
@@ -193,6 +194,32 @@ def test_repeated_failures_are_throttled_with_retry_after(
         select(AuditEvent).where(AuditEvent.action == "client.authentication_failed")
     ).all()
     assert len(failures) == 10
+
+
+def test_a_throttled_client_authenticates_again_once_the_window_ends(
+    testapp: webtest.TestApp, service: Client, dbsession: Session
+) -> None:
+    for _ in range(10):
+        token_request(testapp, 401, headers=basic(service.client_id, "vtes_guess"))
+    token_request(testapp, 429, headers=basic(service.client_id, service.secret or ""))
+    window = testapp.app.registry["vte_extapps.settings"].auth_failure_window
+    dbsession.execute(
+        update(ClientAuthFailure)
+        .where(ClientAuthFailure.client_id == service.client_id)
+        .values(window_started_at=utcnow() - datetime.timedelta(seconds=window + 1))
+    )
+    token_request(testapp, 200, headers=basic(service.client_id, service.secret or ""))
+
+
+def test_guessing_unknown_client_ids_is_throttled_too(
+    testapp: webtest.TestApp, service: Client
+) -> None:
+    for number in range(10):
+        token_request(testapp, 401, headers=basic(f"vte_guess{number}", "vtes_x"))
+    response = token_request(testapp, 429, headers=basic("vte_guess10", "vtes_x"))
+    assert int(response.headers["Retry-After"]) > 0
+    # The application itself is not locked out by someone else's guessing.
+    token_request(testapp, 200, headers=basic(service.client_id, service.secret or ""))
 
 
 def test_throttling_one_client_leaves_others_alone(
