@@ -18,6 +18,9 @@ from vte_extapps.services.applications import set_active
 from .conftest import WEB_REDIRECT
 from .flows import AUTHORIZE, Client, authorize_params, pkce, query_of, user_id_of
 
+#: A4: state comes back exactly as sent, whatever it holds.
+ODD_STATE = "a b&c=d/é+%41?#~"
+
 
 def ask(
     testapp: webtest.TestApp, client: Client, status: Any = "*", **extra: Any
@@ -120,10 +123,10 @@ def test_denying_redirects_with_access_denied_and_state(
     testapp: webtest.TestApp, web: Client
 ) -> None:
     login(testapp, "alice")
-    page = ask(testapp, web, 200, state="a b&c=d/é")
+    page = ask(testapp, web, 200, state=ODD_STATE)
     response = page.forms[0].submit("decision", value="deny")
     assert response.status_int == 303
-    assert_error_redirect(response, "access_denied", state="a b&c=d/é")
+    assert_error_redirect(response, "access_denied", state=ODD_STATE)
 
 
 def test_the_consent_post_needs_the_csrf_token(
@@ -209,6 +212,9 @@ def test_prompt_none_without_a_session_is_login_required(
         "https://app.example.org/callback%2F",
         "https://APP.example.org/callback",
         "https://app.example.org/Callback",
+        "HTTPS://app.example.org/callback",
+        "https://app.example.org:443/callback",
+        "https://app.example.org/%63allback",
         "http://app.example.org/callback",
         WEB_REDIRECT + "#frag",
         "https://evil.example.com/callback",
@@ -265,20 +271,21 @@ def test_a_switched_off_server_shows_an_error_page(
     assert "Location" not in response.headers
 
 
+@pytest.mark.parametrize("state", ["xyz-123", ODD_STATE])
 def test_an_unknown_scope_goes_back_as_invalid_scope(
-    testapp: webtest.TestApp, web: Client
+    testapp: webtest.TestApp, web: Client, state: str
 ) -> None:
     login(testapp, "alice")
-    assert_error_redirect(
-        ask(testapp, web, scope="invoice:read admin"), "invalid_scope"
-    )
+    response = ask(testapp, web, scope="invoice:read admin", state=state)
+    assert_error_redirect(response, "invalid_scope", state=state)
 
 
 def test_a_scope_outside_the_application_is_invalid_scope(
     testapp: webtest.TestApp, web: Client
 ) -> None:
     login(testapp, "alice")
-    assert_error_redirect(ask(testapp, web, scope="contacts:write"), "invalid_scope")
+    response = ask(testapp, web, scope="contacts:write", state=ODD_STATE)
+    assert_error_redirect(response, "invalid_scope", state=ODD_STATE)
 
 
 @pytest.mark.parametrize(
@@ -288,9 +295,24 @@ def test_other_response_types_go_back_as_unsupported(
     testapp: webtest.TestApp, web: Client, response_type: str
 ) -> None:
     login(testapp, "alice")
-    assert_error_redirect(
-        ask(testapp, web, response_type=response_type), "unsupported_response_type"
-    )
+    response = ask(testapp, web, response_type=response_type, state=ODD_STATE)
+    assert_error_redirect(response, "unsupported_response_type", state=ODD_STATE)
+
+
+def test_an_anonymous_user_gets_errors_before_signing_in(
+    testapp: webtest.TestApp, web: Client
+) -> None:
+    # The request is checked before the login page, so nobody signs in for it.
+    response = ask(testapp, web, scope="admin", state=ODD_STATE)
+    assert_error_redirect(response, "invalid_scope", state=ODD_STATE)
+
+
+def test_a_service_account_gets_our_own_page(
+    testapp: webtest.TestApp, service: Client
+) -> None:
+    # A2: a service account has no redirect URI and no authorization screen.
+    login(testapp, "alice")
+    assert_own_error_page(ask(testapp, service))
 
 
 def test_a_repeated_parameter_is_invalid_request(

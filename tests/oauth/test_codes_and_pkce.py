@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import hmac
+import string
 from typing import Any
 
 import pytest
@@ -12,7 +14,13 @@ from sqlalchemy.orm import Session
 
 from tests.helpers import login
 from vte_extapps.credentials import digest
-from vte_extapps.models import AccessToken, AuditEvent, AuthorizationCode, utcnow
+from vte_extapps.models import (
+    AccessToken,
+    AuditEvent,
+    AuthorizationCode,
+    ServerConfiguration,
+    utcnow,
+)
 
 from .conftest import MOBILE_REDIRECT, WEB_REDIRECT
 from .flows import (
@@ -24,6 +32,7 @@ from .flows import (
     pkce,
     post_token,
     query_of,
+    s256,
 )
 
 
@@ -132,18 +141,47 @@ def test_malformed_verifiers_are_refused(
     _, challenge = pkce()
     code = get_code(testapp, web, WEB_REDIRECT, challenge)
     # Even when the challenge was made from that very verifier.
-    import base64
-    import hashlib
-
-    made = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
     dbsession.execute(
         update(AuthorizationCode)
         .where(AuthorizationCode.digest == digest(code))
-        .values(code_challenge=made.rstrip(b"=").decode())
+        .values(code_challenge=s256(verifier))
     )
     response = redeem(testapp, web, code, verifier, 400)
     assert response.json["error"] == "invalid_grant"
     assert verifier not in response.text
+
+
+@pytest.mark.parametrize("length", [43, 128])
+def test_verifiers_of_43_and_128_unreserved_characters_are_accepted(
+    testapp: webtest.TestApp, web: Client, alice: None, length: int
+) -> None:
+    unreserved = string.ascii_letters + string.digits + "-._~"
+    verifier = (unreserved * 2)[:length]
+    code = get_code(testapp, web, WEB_REDIRECT, s256(verifier))
+    redeem(testapp, web, code, verifier, 200)
+
+
+def test_the_verifier_is_compared_in_constant_time(
+    testapp: webtest.TestApp, web: Client, alice: None, monkeypatch: Any
+) -> None:
+    # B5: the challenge made from the verifier meets the stored one through
+    # hmac.compare_digest, for a wrong verifier as for the right one.
+    verifier, challenge = pkce()
+    code = get_code(testapp, web, WEB_REDIRECT, challenge)
+    compared: list[tuple[Any, Any]] = []
+    real_compare = hmac.compare_digest
+
+    def spy(left: Any, right: Any) -> bool:
+        compared.append((left, right))
+        return real_compare(left, right)
+
+    monkeypatch.setattr(hmac, "compare_digest", spy)
+    wrong, _ = pkce()
+    redeem(testapp, web, code, wrong, 400)
+    assert (s256(wrong), challenge) in compared
+    compared.clear()
+    redeem(testapp, web, code, verifier, 200)
+    assert (challenge, challenge) in compared
 
 
 def test_a_verifier_for_a_code_without_challenge_is_refused(
@@ -232,6 +270,29 @@ def test_codes_expire_after_sixty_seconds(
     row.expires_at = utcnow() - datetime.timedelta(seconds=1)
     dbsession.flush()
     assert redeem(testapp, web, code, verifier, 400).json["error"] == "invalid_grant"
+
+
+def test_codes_live_as_long_as_the_general_configuration_says(
+    testapp: webtest.TestApp, web: Client, alice: None, dbsession: Session
+) -> None:
+    dbsession.add(
+        ServerConfiguration(
+            server_enabled=True,
+            access_token_lifetime=3600,
+            refresh_token_idle_lifetime=3600,
+            refresh_token_absolute_lifetime=7200,
+            authorization_code_lifetime=600,
+            jwt_algorithms=["RS256"],
+        )
+    )
+    dbsession.flush()
+    verifier, challenge = pkce()
+    code = get_code(testapp, web, WEB_REDIRECT, challenge)
+    row = dbsession.scalars(
+        select(AuthorizationCode).where(AuthorizationCode.digest == digest(code))
+    ).one()
+    assert (row.expires_at - row.issued_at) == datetime.timedelta(seconds=600)
+    redeem(testapp, web, code, verifier, 200)
 
 
 def test_codes_carry_256_random_bits_and_only_their_digest_is_stored(
