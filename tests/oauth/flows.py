@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
+import json
 import secrets
 import time
 import uuid
@@ -57,6 +58,14 @@ def s256(verifier: str) -> str:
 def pkce() -> tuple[str, str]:
     verifier = secrets.token_urlsafe(48)
     return verifier, s256(verifier)
+
+
+def assert_no_store(response: webtest.TestResponse) -> None:
+    """D2: JSON that no cache may keep."""
+    assert response.content_type == "application/json"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Pragma"] == "no-cache"
+    json.loads(response.text)
 
 
 def post_token(

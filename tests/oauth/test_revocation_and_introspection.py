@@ -1,4 +1,4 @@
-"""Revocation (RFC 7009) and introspection (RFC 7662) (SECURITY H1-H4)."""
+"""Revocation (RFC 7009) and introspection (RFC 7662) (SECURITY H1-H4, A5, D2)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,19 @@ from typing import Any
 
 import pytest
 import webtest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tests.helpers import login
 from vte_extapps.credentials import digest
-from vte_extapps.models import AccessToken
+from vte_extapps.models import AccessToken, RefreshToken, ServerConfiguration
 
 from .conftest import WEB_REDIRECT
 from .flows import (
     INTROSPECT,
     REVOKE,
     Client,
+    assert_no_store,
     basic,
     code_tokens,
     post_token,
@@ -174,3 +175,105 @@ def test_get_is_refused_on_both(testapp: webtest.TestApp, web: Client) -> None:
     for path in (REVOKE, INTROSPECT):
         response = testapp.get(path, {"token": "x"}, status=405)
         assert response.json["error"] == "invalid_request"
+
+
+@pytest.mark.parametrize("path", [REVOKE, INTROSPECT])
+def test_a_repeated_parameter_is_invalid_request(
+    testapp: webtest.TestApp, web: Client, tokens: dict[str, Any], path: str
+) -> None:
+    response = testapp.post(
+        path,
+        [("token", tokens["access_token"]), ("token", tokens["refresh_token"])],
+        headers=basic(web.client_id, web.secret or ""),
+        status=400,
+    )
+    assert response.json["error"] == "invalid_request"
+    assert tokens["access_token"] not in response.text
+    assert call(testapp, INTROSPECT, web, tokens["access_token"], 200).json["active"]
+
+
+@pytest.mark.parametrize("path", [REVOKE, INTROSPECT])
+def test_every_answer_is_json_that_no_cache_keeps(
+    testapp: webtest.TestApp,
+    web: Client,
+    tokens: dict[str, Any],
+    dbsession: Session,
+    path: str,
+) -> None:
+    assert_no_store(call(testapp, path, web, tokens["access_token"], 200))
+    assert_no_store(call(testapp, path, None, tokens["access_token"], 401))
+    # Ten failures in all, then even the right secret gets a 429.
+    guesser = Client(web.client_id, "vtes_wrong", None, web.application)
+    for _ in range(10):
+        assert_no_store(call(testapp, path, guesser, "x", 401))
+    assert_no_store(call(testapp, path, web, tokens["access_token"], 429))
+    dbsession.add(
+        ServerConfiguration(
+            server_enabled=False,
+            access_token_lifetime=3600,
+            refresh_token_idle_lifetime=3600,
+            refresh_token_absolute_lifetime=7200,
+            authorization_code_lifetime=60,
+            jwt_algorithms=["RS256"],
+        )
+    )
+    dbsession.flush()
+    assert_no_store(call(testapp, path, web, tokens["access_token"], 503))
+
+
+def test_revoking_an_expired_token_is_200(
+    testapp: webtest.TestApp, web: Client, tokens: dict[str, Any], dbsession: Session
+) -> None:
+    row = dbsession.scalars(
+        select(AccessToken).where(AccessToken.digest == digest(tokens["access_token"]))
+    ).one()
+    row.expires_at = row.issued_at - datetime.timedelta(seconds=1)
+    dbsession.flush()
+    call(testapp, REVOKE, web, tokens["access_token"], 200)
+
+
+def test_a_client_cannot_revoke_another_clients_refresh_token(
+    testapp: webtest.TestApp, web: Client, other_web: Client, tokens: dict[str, Any]
+) -> None:
+    call(testapp, REVOKE, other_web, tokens["refresh_token"], 200)
+    assert call(testapp, INTROSPECT, other_web, tokens["refresh_token"], 200).json == {
+        "active": False
+    }
+    assert call(testapp, INTROSPECT, web, tokens["refresh_token"], 200).json["active"]
+    post_token(
+        testapp,
+        web,
+        200,
+        grant_type="refresh_token",
+        refresh_token=tokens["refresh_token"],
+    )
+
+
+def test_introspection_of_revoked_rotated_or_expired_refresh_tokens_is_inactive(
+    testapp: webtest.TestApp, web: Client, tokens: dict[str, Any], dbsession: Session
+) -> None:
+    rotated = post_token(
+        testapp,
+        web,
+        200,
+        grant_type="refresh_token",
+        refresh_token=tokens["refresh_token"],
+    ).json
+    inactive = {"active": False}
+    assert call(testapp, INTROSPECT, web, tokens["refresh_token"], 200).json == inactive
+    # Statements rather than a loaded row, so the server reads fresh values.
+    live = RefreshToken.digest == digest(rotated["refresh_token"])
+    dbsession.execute(
+        update(RefreshToken).where(live).values(idle_expires_at=RefreshToken.issued_at)
+    )
+    assert (
+        call(testapp, INTROSPECT, web, rotated["refresh_token"], 200).json == inactive
+    )
+    dbsession.execute(
+        update(RefreshToken).where(live).values(idle_expires_at=RefreshToken.expires_at)
+    )
+    assert call(testapp, INTROSPECT, web, rotated["refresh_token"], 200).json["active"]
+    call(testapp, REVOKE, web, rotated["refresh_token"], 200)
+    assert (
+        call(testapp, INTROSPECT, web, rotated["refresh_token"], 200).json == inactive
+    )

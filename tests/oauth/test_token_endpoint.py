@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import webtest
 from sqlalchemy import select
@@ -13,7 +11,16 @@ from vte_extapps.credentials import digest
 from vte_extapps.models import AccessToken, ServerConfiguration
 
 from .conftest import WEB_REDIRECT
-from .flows import TOKEN, Client, basic, post_token, user_id_of
+from .flows import (
+    INTROSPECT,
+    REVOKE,
+    TOKEN,
+    Client,
+    assert_no_store,
+    basic,
+    post_token,
+    user_id_of,
+)
 
 RFC6749_ERRORS = {
     "invalid_request",
@@ -23,13 +30,6 @@ RFC6749_ERRORS = {
     "unsupported_grant_type",
     "invalid_scope",
 }
-
-
-def assert_no_store(response: webtest.TestResponse) -> None:
-    assert response.content_type == "application/json"
-    assert response.headers["Cache-Control"] == "no-store"
-    assert response.headers["Pragma"] == "no-cache"
-    json.loads(response.text)
 
 
 def test_client_credentials_issues_a_bearer_token_for_the_run_as_user(
@@ -79,6 +79,43 @@ def test_credentials_in_the_query_string_are_refused(
     )
     assert response.json["error"] == "invalid_request"
     assert service.secret not in response.text
+    assert_no_store(response)
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        (TOKEN, "code=vtec_in_the_url&grant_type=authorization_code"),
+        (TOKEN, "refresh_token=vter_in_the_url"),
+        (TOKEN, "client_assertion=eyJhbGciOiJSUzI1NiJ9.e30.c2ln"),
+        (REVOKE, "token=vtea_in_the_url"),
+        (INTROSPECT, "token=vtea_in_the_url"),
+    ],
+)
+def test_codes_and_tokens_in_the_query_string_are_refused(
+    testapp: webtest.TestApp, service: Client, path: str, query: str
+) -> None:
+    response = testapp.post(
+        f"{path}?{query}",
+        {"grant_type": "client_credentials", "token": "vtea_x"},
+        headers=basic(service.client_id, service.secret or ""),
+        status=400,
+    )
+    assert response.json["error"] == "invalid_request"
+    assert query.split("=", 1)[1].split("&")[0] not in response.text
+    assert_no_store(response)
+
+
+@pytest.mark.parametrize("path", [TOKEN, REVOKE, INTROSPECT])
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_methods_other_than_post_are_405(
+    testapp: webtest.TestApp, path: str, method: str
+) -> None:
+    response = testapp.request(
+        path, method=method, body=b"grant_type=client_credentials", status=405
+    )
+    assert response.json["error"] == "invalid_request"
+    assert response.headers["Allow"] == "POST"
     assert_no_store(response)
 
 
@@ -217,6 +254,13 @@ def test_switched_off_server_issues_nothing(
     [
         {"grant_type": "client_credentials", "scope": "bogus"},
         {"grant_type": "authorization_code", "code": "vtec_nope"},
+        {
+            "grant_type": "authorization_code",
+            "code": "vtec_nope",
+            "redirect_uri": WEB_REDIRECT,
+            "code_verifier": "vte-verifier-" + "v" * 40,
+        },
+        {"grant_type": "client_credentials", "client_secret": "vtes_also_posted"},
         {"grant_type": "refresh_token", "refresh_token": "vter_nope"},
         {"grant_type": "refresh_token"},
         {"grant_type": "authorization_code"},
@@ -233,3 +277,6 @@ def test_every_error_is_an_rfc6749_code_and_echoes_no_credential(
         for value in [client.secret, *params.values()]:
             if value and value.startswith("vte"):
                 assert value not in response.text
+        # D3: nothing about how the server works inside.
+        for word in ("Traceback", "sqlalchemy", "SELECT ", "oauthlib", 'File "'):
+            assert word not in response.text
