@@ -1,4 +1,7 @@
-"""Refresh tokens: rotation, reuse detection, lifetimes (SECURITY G1-G4)."""
+"""Refresh tokens: rotation, reuse detection, lifetimes (SECURITY G1-G4).
+
+The three ways of ending access over HTTP are in ``test_ending_access``.
+"""
 
 from __future__ import annotations
 
@@ -55,6 +58,13 @@ def test_every_refresh_rotates_and_the_old_token_stops_working(
     assert body["scope"] == "invoice:read profile"
     again = refresh(testapp, web, body["refresh_token"], 200).json
     assert again["access_token"].startswith("vtea_")
+    assert again["refresh_token"] not in {
+        body["refresh_token"],
+        tokens["refresh_token"],
+    }
+    # G2: each rotated token is dead from the moment it was used.
+    old = refresh(testapp, web, body["refresh_token"], 400)
+    assert old.json["error"] == "invalid_grant"
 
 
 def test_a_public_client_refreshes_too(

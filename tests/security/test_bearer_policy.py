@@ -1,4 +1,4 @@
-"""Bearer tokens on the demo CRM's REST API (SECURITY.md J, and the policy rules)."""
+"""Bearer tokens on the demo CRM's REST API (SECURITY J1-J4, and the policy rules)."""
 
 from __future__ import annotations
 
@@ -69,6 +69,31 @@ def test_a_token_in_the_query_string_is_refused(
     assert alice_token not in response.text
 
 
+def test_a_token_in_the_query_string_spoils_even_a_good_header(
+    testapp: webtest.TestApp, alice_token: str
+) -> None:
+    response = testapp.post_json(
+        f"{QUERY}?access_token={alice_token}",
+        {"query": "SELECT * FROM Invoice;"},
+        headers=bearer(alice_token),
+        status=401,
+    )
+    assert 'error="invalid_request"' in response.headers["WWW-Authenticate"]
+
+
+def test_a_token_in_a_form_body_is_not_a_credential(
+    testapp: webtest.TestApp, alice_token: str
+) -> None:
+    # RFC 6750 2.2 is not offered: only the Authorization header carries one.
+    response = testapp.post(
+        QUERY,
+        {"query": "SELECT * FROM Invoice;", "access_token": alice_token},
+        status=401,
+    )
+    assert response.json["error"] == "AUTHENTICATION_REQUIRED"
+    assert alice_token not in response.text
+
+
 def test_no_token_gets_a_bearer_challenge(testapp: webtest.TestApp) -> None:
     response = testapp.post_json(QUERY, {"query": "SELECT * FROM Invoice;"}, status=401)
     assert response.headers["WWW-Authenticate"] == 'Bearer realm="CRM"'
@@ -113,12 +138,14 @@ def test_a_revoked_token_is_refused_at_once(
         QUERY, {"query": "SELECT * FROM Invoice;"}, headers=bearer(alice_token)
     )
     dbsession.execute(update(AccessToken).values(revoked_at=utcnow()))
-    testapp.post_json(
+    response = testapp.post_json(
         QUERY,
         {"query": "SELECT * FROM Invoice;"},
         headers=bearer(alice_token),
         status=401,
     )
+    challenge = response.headers["WWW-Authenticate"]
+    assert challenge == 'Bearer realm="CRM", error="invalid_token"'
 
 
 def test_a_deactivated_application_loses_access_at_once(
