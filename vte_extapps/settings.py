@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from pyramid.exceptions import ConfigurationError
+from pyramid.path import AssetResolver
 
 PREFIX = "vte_extapps."
 
@@ -23,6 +24,9 @@ SUPPORTED_JWT_ALGORITHMS = ("RS256", "PS256", "ES256", "ES384", "ES512", "EdDSA"
 # RFC 9700 4.2 and C4 of our security bar: codes live one minute by default,
 # ten at most.
 MAX_AUTHORIZATION_CODE_LIFETIME = 600
+
+#: The page shell the plugin's pages are drawn in, unless the host names its own.
+DEFAULT_LAYOUT = "vte_extapps:templates/layout.jinja2"
 
 T = TypeVar("T")
 
@@ -61,6 +65,8 @@ class ExtAppsSettings:
     sqlalchemy_url: str | None = None
     #: Apply the plugin's migrations when the application starts.
     auto_migrate: bool = False
+    #: The Jinja2 layout the pages extend: the host's own, to fit its menus.
+    layout: str = DEFAULT_LAYOUT
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> ExtAppsSettings:
@@ -143,6 +149,7 @@ class ExtAppsSettings:
             ),
             sqlalchemy_url=read("sqlalchemy_url", _word, defaults.sqlalchemy_url),
             auto_migrate=read("auto_migrate", _boolean, defaults.auto_migrate),
+            layout=read("layout", _template, defaults.layout),
         )
 
 
@@ -232,6 +239,23 @@ def _realm(key: str, value: Any) -> str:
     text = _word(key, value)
     if '"' in text or "\\" in text:
         raise ConfigurationError(f"{key}: expected text without quotes, got {text!r}")
+    return text
+
+
+def _template(key: str, value: Any) -> str:
+    text = _word(key, value)
+    package, _, path = text.partition(":")
+    found = False
+    if package and path:
+        try:
+            found = AssetResolver().resolve(text).exists()
+        except (ImportError, ValueError):
+            found = False
+    if not found:
+        raise ConfigurationError(
+            f"{key}: expected the asset spec of a Jinja2 template, such as "
+            f"'mycrm:templates/layout.jinja2', got {text!r}"
+        )
     return text
 
 

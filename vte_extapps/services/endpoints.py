@@ -47,12 +47,16 @@ def endpoints(request: Request, application: Application) -> list[Endpoint]:
     return found
 
 
+def token_url(request: Request) -> str:
+    """Where applications get their tokens; client assertions name it as aud."""
+    return _route_url(request, "vte_extapps.token", "/oauth/token")
+
+
 def token_command(
     request: Request, application: Application, client_secret: str | None
 ) -> str:
     """A curl command that gets a token, ready to paste."""
-    token_url = _route_url(request, "vte_extapps.token", "/oauth/token")
-    lines = [f"curl -X POST {shlex.quote(token_url)}"]
+    lines = [f"curl -X POST {shlex.quote(token_url(request))}"]
     if application.auth_method is AuthMethod.SECRET:
         secret = client_secret or "<CLIENT_SECRET>"
         lines.append(f"-u {shlex.quote(application.client_id + ':' + secret)}")

@@ -55,16 +55,16 @@ def check_logo(data: bytes, max_bytes: int) -> str:
     if not data:
         raise UnusableLogo("The file is empty.")
     if len(data) > max_bytes:
-        raise UnusableLogo(
-            f"The logo is {_size(len(data))}; the limit is {_size(max_bytes)}."
-        )
+        size, limit = readable_size(len(data)), readable_size(max_bytes)
+        raise UnusableLogo(f"The logo is {size}; the limit is {limit}.")
     content_type = sniff(data)
     if content_type is None:
         raise UnusableLogo("Upload a PNG, JPEG or SVG image.")
     return content_type
 
 
-def _size(count: int) -> str:
+def readable_size(count: int) -> str:
+    """A number of bytes as the forms say it, such as "256 KB"."""
     if count < 1024:
         return f"{count} bytes"
     return f"{count / 1024:.0f} KB"

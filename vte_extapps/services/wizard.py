@@ -20,12 +20,12 @@ from .applications import (
     create_application,
     update_application,
 )
+from .auth_method import change_auth_method
+from .configuration import general_configuration
 from .logos import UnusableLogo, check_logo, remove_logo, set_logo
 
-#: How many users the run-as picker offers.
-RUN_AS_CHOICES = 200
-#: The algorithms a key pair can be generated for.
-KEY_ALGORITHMS = GENERATED_KEY_ALGORITHMS
+#: How many users the run-as picker offers at once.
+RUN_AS_CHOICES = 50
 NO_KEY_GIVEN = "Paste the public key or choose its file, as PEM or JWK."
 
 
@@ -65,6 +65,27 @@ def client_type_choice(value: str | None) -> ClientTypeChoice | None:
         if choice.value.value == value:
             return choice
     return None
+
+
+def key_algorithms(request: Request) -> tuple[str, ...]:
+    """The algorithms a key pair can be generated for, and assertions then use.
+
+    Only those the general configuration allows are offered; should it allow
+    none of them, all are, and the configuration's own check tells why.
+    """
+    allowed = general_configuration(request).jwt_algorithms
+    offered = tuple(name for name in GENERATED_KEY_ALGORITHMS if name in allowed)
+    return offered or GENERATED_KEY_ALGORITHMS
+
+
+def _check_key_algorithm(request: Request, post: Any) -> None:
+    """A key pair to generate must be for an algorithm assertions may use."""
+    if post.get("key_source") == "upload":
+        return
+    if str(post.get("key_algorithm") or "RS256") not in key_algorithms(request):
+        raise InvalidApplication(
+            {"key_algorithm": f"One of {', '.join(key_algorithms(request))}."}
+        )
 
 
 def form_from_post(post: Any, client_type: ClientType) -> ApplicationForm:
@@ -141,6 +162,8 @@ def create_from_post(
 ) -> IssuedCredentials:
     """Register the application step 2 describes; raises InvalidApplication."""
     logo = _checked_logo(request, post)
+    if post.get("auth_method") == AuthMethod.JWT.value:
+        _check_key_algorithm(request, post)
     form = form_from_post(post, client_type)
     if form.auth_method is AuthMethod.JWT:
         form.public_key = _uploaded_key(post)
@@ -154,6 +177,7 @@ def add_key_from_post(
     request: Request, application: Application, post: Any
 ) -> GeneratedKeyPair | None:
     """Add the uploaded public key, or generate the pair the form asks for."""
+    _check_key_algorithm(request, post)
     return add_key(
         request,
         application,
@@ -163,16 +187,43 @@ def add_key_from_post(
     )
 
 
-def update_from_post(request: Request, application: Application, post: Any) -> None:
-    """Apply the edit page; raises InvalidApplication."""
+def update_from_post(
+    request: Request, application: Application, post: Any
+) -> IssuedCredentials:
+    """Apply the edit page; raises InvalidApplication and then changes nothing.
+
+    The credentials come back when the authentication method changed, to be
+    shown once.
+    """
     logo = _checked_logo(request, post)
     form = form_from_post(post, application.client_type)
+    method = form.auth_method
     form.auth_method = application.auth_method
-    update_application(request, application, form)
-    if logo is not None:
-        set_logo(request, application, logo)
-    elif post.get("remove_logo") == "on":
-        remove_logo(request, application)
+    switching = (
+        application.client_type is not ClientType.MOBILE
+        and method is not application.auth_method
+    )
+    if switching and method is AuthMethod.JWT:
+        _check_key_algorithm(request, post)
+    db = request.extapps_db
+    # A savepoint: a key refused after the first changes undoes them all.
+    with db.begin_nested():
+        update_application(request, application, form)
+        issued = IssuedCredentials(application)
+        if switching:
+            issued = change_auth_method(
+                request,
+                application,
+                method,
+                public_key=_uploaded_key(post) if method is AuthMethod.JWT else None,
+                algorithm=form.key_algorithm,
+                key_format=form.key_format,
+            )
+        if logo is not None:
+            set_logo(request, application, logo)
+        elif post.get("remove_logo") == "on":
+            remove_logo(request, application)
+    return issued
 
 
 def form_values(application: Application | None) -> dict[str, Any]:
@@ -195,6 +246,7 @@ def form_values(application: Application | None) -> dict[str, Any]:
         )
     }  # fmt: skip
     values["auth_method"] = application.auth_method.value
+    values["key_source"] = "generate"
     values["access_token_lifetime"] = application.access_token_lifetime or ""
     values["redirect_uris"] = "\n".join(application.redirect_uris)
     return values
@@ -212,12 +264,15 @@ def scope_choices(request: Request) -> list[Scope]:
     return list(scope_catalog(request.registry))
 
 
-def run_as_choices(request: Request, selected: str | None) -> list[DirectoryUser]:
-    """Active users for the run-as picker, with the current choice kept."""
+def run_as_choices(
+    request: Request, selected: str | None, search: str = ""
+) -> list[DirectoryUser]:
+    """Active users matching ``search`` for the run-as picker; the current
+    choice stays among them."""
     directory = user_directory(request.registry)
     users = [
         user
-        for user in directory.search(request, "", limit=RUN_AS_CHOICES)
+        for user in directory.search(request, search.strip(), limit=RUN_AS_CHOICES)
         if user.active
     ]
     if selected and all(user.id != selected for user in users):
@@ -225,6 +280,30 @@ def run_as_choices(request: Request, selected: str | None) -> list[DirectoryUser
         if current is not None:
             users.insert(0, current)
     return users
+
+
+def users_found(users: Sequence[DirectoryUser], search: str) -> str:
+    """The line under the run-as search box, saying what the list holds."""
+    if not search.strip():
+        return "Type a name, user name or email to find the user."
+    count = len(users)
+    return "1 user found." if count == 1 else f"{count} users found."
+
+
+def user_search(request: Request, text: str) -> list[dict[str, str]]:
+    """What the picker's live search receives: ids and labels of active users."""
+    directory = user_directory(request.registry)
+    return [
+        {"id": user.id, "label": user_label(user)}
+        for user in directory.search(request, text.strip(), limit=RUN_AS_CHOICES)
+        if user.active
+    ]
+
+
+def user_label(user: DirectoryUser) -> str:
+    """How the picker names a user."""
+    label = f"{user.display_name} ({user.email})" if user.email else user.display_name
+    return label if user.active else f"{label} — deactivated"
 
 
 def user_names(request: Request, user_ids: Sequence[str | None]) -> dict[str, str]:

@@ -10,6 +10,9 @@ from ..settings import ExtAppsSettings
 def includeme(config: Configurator) -> None:
     settings: ExtAppsSettings = config.registry["vte_extapps.settings"]
 
+    # What the pages share: the layout they are drawn in.
+    config.include(".pages")
+
     # RFC 8414 3: metadata lives under /.well-known at the root, whatever
     # prefix the rest of the plugin is mounted at.
     config.include(".metadata")

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from pyramid.authorization import ALL_PERMISSIONS, DENY_ALL, Allow, Authenticated
+from pyramid.config import Configurator
+from pyramid.events import BeforeRender
 from pyramid.request import Request
 from pyramid.response import Response
 
@@ -14,15 +16,19 @@ ADMIN_PERMISSION = "vte_extapps.admin"
 LINKED_PERMISSION = "vte_extapps.linked"
 
 #: A8 and L1 of the security bar: no framing, no referrer, nothing from
-#: other sites, no inline script.
+#: other sites, no inline script, forms posted back to the CRM only. Images
+#: may be data: URLs for the logo preview of the add and edit pages.
 PAGE_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": (
-        "frame-ancestors 'none'; default-src 'self'; img-src 'self' data:"
+        "frame-ancestors 'none'; default-src 'self'; img-src 'self' data:; "
+        "base-uri 'none'; form-action 'self'"
     ),
 }
+#: The plugin's own templates, which are drawn inside the configured layout.
+TEMPLATES = "vte_extapps:templates/"
 
 View = Callable[[Any, Request], Any]
 
@@ -90,3 +96,19 @@ def duration(seconds: int | None) -> str:
 def page(**values: Any) -> dict[str, Any]:
     """A template's values, with the formatting helpers every page uses."""
     return {"when": when, "duration": duration, **values}
+
+
+def add_layout(event: BeforeRender) -> None:
+    """Tell the plugin's templates which layout to extend."""
+    if not str(event.get("renderer_name", "")).startswith(TEMPLATES):
+        return
+    request = event.get("request")
+    if request is not None:
+        event.setdefault(
+            "extapps_layout", request.registry["vte_extapps.settings"].layout
+        )
+
+
+def includeme(config: Configurator) -> None:
+    # The pages extend the host's layout when it names one in the settings.
+    config.add_subscriber(add_layout, BeforeRender)
