@@ -69,6 +69,12 @@ class SecretRotated(ExtAppsEvent):
     action = "secret.rotated"
 
 
+class SecretRevoked(ExtAppsEvent):
+    """A client secret was ended at once, without waiting for an overlap."""
+
+    action = "secret.revoked"
+
+
 class KeyAdded(ExtAppsEvent):
     """A public key was generated or uploaded."""
 

@@ -319,6 +319,25 @@ def rotate_secret(
     return secret
 
 
+def revoke_secret(request: Request, application: Application, secret_id: int) -> bool:
+    """End one of the application's live secrets now; False if there is none."""
+    now = utcnow()
+    ended = request.extapps_db.execute(
+        update(ClientSecret)
+        .where(
+            ClientSecret.id == secret_id,
+            ClientSecret.application_id == application.id,
+            (ClientSecret.expires_at.is_(None)) | (ClientSecret.expires_at > now),
+        )
+        .values(expires_at=now)
+    )
+    if not ended.rowcount:
+        return False
+    request.extapps_db.expire(application, ["secrets"])
+    audit.record(request, audit.SecretRevoked, application, secret_id=secret_id)
+    return True
+
+
 def add_key(
     request: Request,
     application: Application,

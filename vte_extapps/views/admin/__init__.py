@@ -42,6 +42,8 @@ ROUTES = (
      credentials.credentials, _template("credentials"), ("GET",)),
     ("vte_extapps.admin.rotate", "/{client_id}/credentials/rotate-secret",
      credentials.new_secret, None, ("POST",)),
+    ("vte_extapps.admin.revoke_secret", "/{client_id}/credentials/secrets/revoke",
+     credentials.end_secret, None, ("POST",)),
     ("vte_extapps.admin.add_key", "/{client_id}/credentials/keys",
      credentials.new_key, _template("credentials"), ("POST",)),
     ("vte_extapps.admin.remove_key", "/{client_id}/credentials/keys/remove",

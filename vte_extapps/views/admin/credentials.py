@@ -9,12 +9,13 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.request import Request
 from pyramid.response import Response
 
-from ...models import AuthMethod
+from ...models import AuthMethod, utcnow
 from ...services import logos, wizard
 from ...services.applications import (
     InvalidApplication,
     IssuedCredentials,
     remove_key,
+    revoke_secret,
     rotate_secret,
 )
 from ..pages import page
@@ -34,6 +35,7 @@ def credentials(
         application=application,
         key_algorithms=wizard.key_algorithms(request),
         errors=errors or {},
+        now=utcnow(),
     )
 
 
@@ -47,6 +49,20 @@ def new_secret(request: Request) -> Any:
     return credentials_once(
         request, IssuedCredentials(application, client_secret=secret), "secret.jinja2"
     )
+
+
+def end_secret(request: Request) -> HTTPSeeOther:
+    application = application_of(request)
+    try:
+        secret_id = int(str(request.POST.get("secret_id", "")))
+    except ValueError:
+        secret_id = 0
+    # E7: a leaked secret must not wait for the end of a rotation overlap.
+    if revoke_secret(request, application, secret_id):
+        request.session.flash("The secret was revoked; it no longer works.", "success")
+    else:
+        request.session.flash("That secret no longer works.", "error")
+    return back_to_credentials(request, application)
 
 
 def new_key(request: Request) -> Any:
