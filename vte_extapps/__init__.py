@@ -30,6 +30,10 @@ def includeme(config: Configurator) -> None:
     # The database session, the host's or the plugin's own.
     config.include(".db")
 
+    # A database failure on the plugin's routes: 503 and Retry-After when it
+    # may pass, never a stack trace, and the request's writes rolled back.
+    config.include(".faults")
+
     # Templates and static files, shipped with the package and overridable
     # by the host with config.override_asset().
     config.include("pyramid_jinja2")

@@ -26,6 +26,10 @@ def main(global_config: dict[str, Any], **settings: Any) -> Router:
     """The CRM as a WSGI application (the ``main`` paste app factory)."""
     demo_settings = DemoSettings.from_settings(settings)
     settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
+    # pyramid_tm would otherwise look up the signed-in user before any view
+    # runs, where a database failure escapes the error pages and the web
+    # services' error format; the views look the user up themselves.
+    settings.setdefault("tm.annotate_user", "false")
 
     with Configurator(settings=settings, root_factory=Root) as config:
         config.registry[SETTINGS_KEY] = demo_settings

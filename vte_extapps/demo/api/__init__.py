@@ -5,6 +5,8 @@ from __future__ import annotations
 from pyramid.config import Configurator
 from pyramid.exceptions import BadCSRFToken
 
+from vte_extapps.faults import DATABASE_ERRORS
+
 from ..security import API_ROUTE
 from . import views
 from .operations import OPERATIONS
@@ -29,4 +31,9 @@ def includeme(config: Configurator) -> None:
     config.add_exception_view(
         views.bad_csrf_token, context=BadCSRFToken, route_name=API_ROUTE
     )
+    # The database failing mid-call: 503 and Retry-After when it may pass.
+    for context in DATABASE_ERRORS:
+        config.add_exception_view(
+            views.database_failed, context=context, route_name=API_ROUTE
+        )
     config.add_exception_view(views.failed, context=Exception, route_name=API_ROUTE)

@@ -8,6 +8,8 @@ from pyramid.exceptions import BadCSRFToken
 from pyramid.request import Request
 from pyramid.response import Response
 
+from vte_extapps import faults
+
 from .operations import Operation
 from .wire import (
     ApiError,
@@ -15,6 +17,7 @@ from .wire import (
     CsrfTokenRefused,
     InternalError,
     MethodNotAllowed,
+    ServiceUnavailable,
     UnknownOperation,
     failure,
     read_params,
@@ -56,6 +59,24 @@ def bad_csrf_token(error: BadCSRFToken, request: Request) -> Response:
             "token in the X-CSRF-Token header"
         )
     )
+
+
+def database_failed(error: Exception, request: Request) -> Response:
+    """The database failed mid-call; the call's writes are rolled back."""
+    transient = faults.is_transient(error)
+    # Never the error's text: it quotes the statement and its parameters.
+    log.error(
+        "web services call found no database: method=%s %s",
+        request.matchdict["method"],
+        faults.describe(error),
+    )
+    if not transient:
+        return failure(InternalError("the CRM could not answer this call"))
+    response = failure(
+        ServiceUnavailable("the CRM is busy or restarting; try again shortly")
+    )
+    response.headers["Retry-After"] = str(faults.RETRY_AFTER)
+    return response
 
 
 def failed(error: Exception, request: Request) -> Response:

@@ -80,6 +80,11 @@ class InternalError(ApiError):
     error = "INTERNAL_ERROR"
 
 
+class ServiceUnavailable(ApiError):
+    status = 503
+    error = "SERVICE_UNAVAILABLE"
+
+
 def success(data: Any) -> Response:
     return _response(200, {"status": 200, "data": data})
 
