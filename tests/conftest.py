@@ -8,6 +8,7 @@ too, in a database created for this run and dropped at its end.
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 import secrets
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ import zope.sqlalchemy
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from vte_extapps.demo import main, setup_database
 
@@ -60,6 +62,30 @@ def _drop_server_database(server_url: URL, url: URL) -> None:
         else:
             connection.execute(text(f"DROP DATABASE IF EXISTS {url.database}"))
     admin.dispose()
+
+
+@contextlib.contextmanager
+def database_of_its_own(engine_url: URL, directory: Path) -> Iterator[URL]:
+    """Another empty database on the same engine, set up for the demo.
+
+    Tests that commit, through a real server or request by request, use one
+    of these, so the rows they leave never meet the rolled-back tests.
+    """
+    backend = engine_url.get_backend_name()
+    server_url = None
+    if backend == "sqlite":
+        url = make_url(f"sqlite:///{directory / 'crm.sqlite'}")
+    else:
+        server_url = make_url(os.environ[SERVER_URL_VARIABLES[backend]])
+        url = _create_server_database(server_url)
+    engine = create_engine(url, poolclass=NullPool)
+    setup_database(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        if server_url is not None:
+            _drop_server_database(server_url, url)
 
 
 @pytest.fixture(scope="session", params=configured_databases())

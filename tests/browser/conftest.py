@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -23,8 +22,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 from sqlalchemy import create_engine
-from waitress import create_server
 
+from tests.live_server import serve
 from vte_extapps.demo import main, setup_database
 
 from .crm import Snap
@@ -60,18 +59,10 @@ def sqlite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = main(
         {}, **{"sqlalchemy.url": url, "demo.session_secret": "browser-" + "s" * 32}
     )
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, name="crm-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        # The loop ends once the listening socket and every connection are
-        # closed; each test closes its browser contexts, and their
-        # connections with them, before this runs.
-        server.close()
-        thread.join(timeout=5)
-        server.task_dispatcher.shutdown()
+    # Each test closes its browser contexts, and their connections with them,
+    # before the server stops.
+    with serve(app) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")
