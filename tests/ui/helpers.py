@@ -1,9 +1,15 @@
-"""What the page tests share besides fixtures: URLs, form helpers, a tiny PNG."""
+"""What the page tests share besides fixtures: URLs, form helpers, a tiny PNG,
+and token requests that show whether credentials work."""
 
 from __future__ import annotations
 
+import base64
+import secrets
+import time
 from collections.abc import Sequence
+from urllib.parse import quote_plus
 
+import jwt
 import webtest
 
 from tests.helpers import csrf_token_of
@@ -35,3 +41,52 @@ def field_error(page: webtest.TestResponse, name: str) -> str:
 def session_csrf_token(testapp: webtest.TestApp) -> str:
     """The signed-in session's CSRF token, from the CRM's home page."""
     return csrf_token_of(testapp.get("/"))
+
+
+def client_credentials(
+    testapp: webtest.TestApp, client_id: str, secret: str, scope: str
+) -> webtest.TestResponse:
+    """The token endpoint's answer to a client credentials request."""
+    raw = f"{quote_plus(client_id)}:{quote_plus(secret)}".encode()
+    return testapp.post(
+        "/oauth/token",
+        {"grant_type": "client_credentials", "scope": scope},
+        headers={"Authorization": "Basic " + base64.b64encode(raw).decode()},
+        expect_errors=True,
+    )
+
+
+def signed_client_credentials(
+    testapp: webtest.TestApp,
+    client_id: str,
+    private_key: str,
+    algorithm: str,
+    scope: str,
+) -> webtest.TestResponse:
+    """The same request, authenticated with an assertion (RFC 7523 2.2)."""
+    now = int(time.time())
+    assertion = jwt.encode(
+        {
+            "iss": client_id,
+            "sub": client_id,
+            "aud": "https://crm.example.com/oauth/token",
+            "iat": now,
+            "exp": now + 60,
+            "jti": secrets.token_hex(16),
+        },
+        private_key,
+        algorithm=algorithm,
+    )
+    return testapp.post(
+        "/oauth/token",
+        {
+            "grant_type": "client_credentials",
+            "scope": scope,
+            "client_id": client_id,
+            "client_assertion_type": (
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+            ),
+            "client_assertion": assertion,
+        },
+        expect_errors=True,
+    )

@@ -8,14 +8,17 @@ from typing import Any
 
 import pytest
 import webtest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from tests.helpers import login
 from tests.ui.helpers import ADMIN_URL, LINKED_URL, session_csrf_token
-from vte_extapps.models import ClientType
+from vte_extapps.models import AuditEvent, ClientType
 
 ADMIN_GETS = [
     "",
     "/new",
+    "/users?q=a",
     "/new?client_type=service",
     "/{cid}/edit",
     "/{cid}/tokens",
@@ -112,12 +115,24 @@ def test_bob_can_neither_see_nor_revoke_alices_grant(
     assert grant.revoked_at is None
 
 
-def test_an_admin_form_without_its_csrf_token_is_refused(
-    admin: webtest.TestApp, make_application: Callable[..., Any]
+@pytest.mark.parametrize("path", ADMIN_POSTS)
+def test_every_admin_form_without_its_csrf_token_is_refused(
+    admin: webtest.TestApp,
+    make_application: Callable[..., Any],
+    dbsession: Session,
+    path: str,
 ) -> None:
     application = make_application().application
-    admin.post(f"{ADMIN_URL}/{application.client_id}/status", {}, status=400)
+    events = dbsession.scalar(select(func.count(AuditEvent.id)))
+    admin.post(
+        ADMIN_URL + path.format(cid=application.client_id),
+        {"name": "Changed", "kid": "x", "active": "on", "client_type": "service"},
+        status=400,
+    )
+    dbsession.expire_all()
     assert application.is_active
+    assert application.name == "Invoice Sync"
+    assert dbsession.scalar(select(func.count(AuditEvent.id))) == events
 
 
 def test_a_linked_application_revoke_without_its_csrf_token_is_refused(

@@ -300,3 +300,99 @@ def test_choosing_to_bring_a_key_without_giving_one_is_refused(
         ).first()
         is None
     )
+
+
+def test_step_one_without_a_choice_says_what_to_choose(admin: webtest.TestApp) -> None:
+    page = admin.get(f"{ADMIN_URL}/new", {"client_type": ""}, status=400)
+    assert "Choose the kind of application to add." in page.text
+    assert "client-type-form" in page.forms
+    admin.get(f"{ADMIN_URL}/new", {"client_type": "desktop"}, status=400)
+
+
+def test_find_lists_the_matching_run_as_users_and_saves_nothing(
+    admin: webtest.TestApp, dbsession: Session
+) -> None:
+    form = step_two(admin, "service")
+    form["name"] = "Found ERP"
+    check_boxes(form, "scopes", ["invoice:read"])
+    form["run_as_search"] = "alice"
+    page = form.submit("find_run_as")
+
+    assert page.status_int == 200
+    form = page.forms["application-form"]
+    labels = [label for _, _, label in form.fields["run_as_user_id"][0].options]
+    assert labels == ["Choose a user…", "Alice Martin (alice@crm.example.com)"]
+    assert "1 user found." in page.text
+    assert form["name"].value == "Found ERP"
+    checked = [box._value for box in form.fields["scopes"] if box.checked]
+    assert checked == ["invoice:read"]
+    assert (
+        dbsession.scalars(
+            select(Application).where(Application.name == "Found ERP")
+        ).first()
+        is None
+    )
+
+
+def test_the_live_user_search_answers_active_users_as_json(
+    admin: webtest.TestApp,
+) -> None:
+    answer = admin.get(f"{ADMIN_URL}/users", {"q": "bob"})
+    assert answer.content_type == "application/json"
+    assert [user["label"] for user in answer.json["users"]] == [
+        "Bob Nguyen (bob@crm.example.com)"
+    ]
+    everyone = admin.get(f"{ADMIN_URL}/users").json["users"]
+    assert "Carol" not in str(everyone)
+    assert answer.headers["X-Frame-Options"] == "DENY"
+
+
+def test_only_algorithms_the_configuration_allows_are_offered_for_a_key_pair(
+    admin: webtest.TestApp, user_id: Callable[[str], str], dbsession: Session
+) -> None:
+    configuration = admin.get(ADMIN_URL).forms["configuration-form"]
+    check_boxes(configuration, "jwt_algorithms", ["RS256", "ES256"])
+    configuration.submit()
+
+    form = step_two(admin, "service")
+    offered = [value for value, _, _ in form.fields["key_algorithm"][0].options]
+    assert offered == ["RS256", "ES256"]
+    fields = dict(form.submit_fields())
+    fields.update(
+        name="EdDSA ERP",
+        auth_method="jwt",
+        key_algorithm="EdDSA",
+        run_as_user_id=user_id("alice"),
+        scopes="invoice:read",
+    )
+    page = admin.post(f"{ADMIN_URL}/new?client_type=service", fields, status=400)
+    assert "One of RS256, ES256" in field_error(page, "key_algorithm")
+    assert (
+        dbsession.scalars(
+            select(Application).where(Application.name == "EdDSA ERP")
+        ).first()
+        is None
+    )
+
+
+def test_the_logo_field_says_which_files_and_how_large(admin: webtest.TestApp) -> None:
+    page = admin.get(f"{ADMIN_URL}/new?client_type=web")
+    hint = page.html.find(id="logo-hint").get_text()
+    assert "PNG, JPEG or SVG" in hint
+    assert "256 KB" in hint
+
+
+def test_the_credentials_page_explains_the_client_assertion_of_a_jwt_application(
+    admin: webtest.TestApp, user_id: Callable[[str], str]
+) -> None:
+    form = step_two(admin, "service")
+    form["name"] = "Assertion ERP"
+    form["auth_method"] = "jwt"
+    form["run_as_user_id"] = user_id("alice")
+    check_boxes(form, "scopes", ["invoice:read"])
+    page = form.submit()
+    hint = page.html.find(id="assertion-hint").get_text(" ", strip=True)
+    assert "https://crm.example.com/oauth/token" in hint
+    assert "jti" in hint
+    warning = page.html.find(attrs={"data-warn-unload": "yes"})
+    assert "private key cannot be shown again" in warning["data-warning"]

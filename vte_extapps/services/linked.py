@@ -10,11 +10,12 @@ import datetime
 from collections.abc import Sequence
 
 from pyramid.request import Request
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..directives import Scope, scope_catalog
-from ..models import Application, Grant
+from ..models import AccessToken, Application, Grant
+from .listing import latest
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -24,14 +25,12 @@ class LinkedApplication:
     grant: Grant
     application: Application
     scopes: Sequence[Scope]
+    #: When the application last got a token for the user, or used one.
+    last_used: datetime.datetime | None = None
 
     @property
     def first_authorised(self) -> datetime.datetime:
         return self.grant.created_at
-
-    @property
-    def last_used(self) -> datetime.datetime | None:
-        return self.grant.last_used_at
 
 
 def linked_applications(request: Request, user_id: str) -> list[LinkedApplication]:
@@ -43,8 +42,20 @@ def linked_applications(request: Request, user_id: str) -> list[LinkedApplicatio
         .where(Grant.user_id == user_id, Grant.revoked_at.is_(None))
         .order_by(Grant.created_at.desc(), Grant.id.desc())
     ).all()
+    token_use: dict[int, datetime.datetime | None] = dict(
+        request.extapps_db.execute(
+            select(AccessToken.grant_id, func.max(AccessToken.last_used_at))
+            .where(AccessToken.grant_id.in_([grant.id for grant in grants]))
+            .group_by(AccessToken.grant_id)
+        ).all()
+    )
     return [
-        LinkedApplication(grant, grant.application, catalog.describe(grant.scopes))
+        LinkedApplication(
+            grant,
+            grant.application,
+            catalog.describe(grant.scopes),
+            latest(grant.last_used_at, token_use.get(grant.id)),
+        )
         for grant in grants
     ]
 

@@ -36,6 +36,14 @@ class ApplicationRow:
     active_tokens: int
     #: Tokens that ran out without being revoked: their users sign in again.
     expired_tokens: int = 0
+    #: When a token was last issued to it or last used on the API.
+    last_used: datetime.datetime | None = None
+
+
+def latest(*moments: datetime.datetime | None) -> datetime.datetime | None:
+    """The most recent of some instants, any of them missing."""
+    known = [moment for moment in moments if moment is not None]
+    return max(known) if known else None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -63,6 +71,7 @@ def list_applications(request: Request, search: str = "") -> list[ApplicationRow
             AccessToken.application_id,
             func.sum(case((_access_token_live(now), 1), else_=0)).label("active"),
             func.sum(case((_access_token_expired(now), 1), else_=0)).label("expired"),
+            func.max(AccessToken.last_used_at).label("used"),
         )
         .group_by(AccessToken.application_id)
         .subquery()
@@ -72,6 +81,7 @@ def list_applications(request: Request, search: str = "") -> list[ApplicationRow
             Application,
             func.coalesce(counts.c.active, 0),
             func.coalesce(counts.c.expired, 0),
+            counts.c.used,
         )
         .outerjoin(counts, counts.c.application_id == Application.id)
         .order_by(Application.name, Application.id)
@@ -85,8 +95,13 @@ def list_applications(request: Request, search: str = "") -> list[ApplicationRow
             )
         )
     return [
-        ApplicationRow(application, int(active), int(expired))
-        for application, active, expired in request.extapps_db.execute(query)
+        ApplicationRow(
+            application,
+            int(active),
+            int(expired),
+            latest(application.last_used_at, used),
+        )
+        for application, active, expired, used in request.extapps_db.execute(query)
     ]
 
 

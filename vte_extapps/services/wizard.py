@@ -264,30 +264,35 @@ def scope_choices(request: Request) -> list[Scope]:
     return list(scope_catalog(request.registry))
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class RunAsChoices:
+    """What the run-as picker lists, and the line under its search box."""
+
+    users: Sequence[DirectoryUser]
+    summary: str
+
+
 def run_as_choices(
     request: Request, selected: str | None, search: str = ""
-) -> list[DirectoryUser]:
-    """Active users matching ``search`` for the run-as picker; the current
-    choice stays among them."""
+) -> RunAsChoices:
+    """Active users matching ``search``; the current choice stays listed."""
     directory = user_directory(request.registry)
-    users = [
+    text = search.strip()
+    found = [
         user
-        for user in directory.search(request, search.strip(), limit=RUN_AS_CHOICES)
+        for user in directory.search(request, text, limit=RUN_AS_CHOICES)
         if user.active
     ]
+    users = list(found)
     if selected and all(user.id != selected for user in users):
         current = directory.get_user(request, selected)
         if current is not None:
             users.insert(0, current)
-    return users
-
-
-def users_found(users: Sequence[DirectoryUser], search: str) -> str:
-    """The line under the run-as search box, saying what the list holds."""
-    if not search.strip():
-        return "Type a name, user name or email to find the user."
-    count = len(users)
-    return "1 user found." if count == 1 else f"{count} users found."
+    if not text:
+        summary = "Type a name, user name or email to find the user."
+    else:
+        summary = "1 user found." if len(found) == 1 else f"{len(found)} users found."
+    return RunAsChoices(users, summary)
 
 
 def user_search(request: Request, text: str) -> list[dict[str, str]]:

@@ -19,15 +19,15 @@ def _form_page(request: Request, **values: Any) -> dict[str, Any]:
     """Step 2 of the wizard or the edit page, with what the form offers."""
     values.setdefault("errors", {})
     search = str(request.POST.get("run_as_search", "")).strip()
-    users = wizard.run_as_choices(
+    run_as = wizard.run_as_choices(
         request, values["values"].get("run_as_user_id"), search
     )
     return page(
         scopes=wizard.scope_choices(request),
-        users=users,
+        users=run_as.users,
         user_label=wizard.user_label,
         run_as_search=search,
-        users_found=wizard.users_found(users, search),
+        users_found=run_as.summary,
         key_algorithms=wizard.key_algorithms(request),
         logo_limit=logos.readable_size(
             request.registry["vte_extapps.settings"].logo_max_bytes
