@@ -129,6 +129,8 @@ def test_an_expired_token_is_invalid(
         status=401,
     )
     assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+    assert response.json["error"] == "AUTHENTICATION_REQUIRED"
+    assert response.json["message"] == "the access token is invalid, expired or revoked"
 
 
 def test_a_revoked_token_is_refused_at_once(

@@ -34,8 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--url",
         metavar="BASE",
         type=_base_url,
-        help="the CRM's public URL, for the endpoint URLs shown "
-        "(default: vte_extapps.issuer, else http://localhost)",
+        help="the CRM's public URL, for the endpoint URLs shown (default: "
+        "vte_extapps.issuer, else the ini file's server address)",
     )
     parser.add_argument(
         "config_uri",
@@ -68,9 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # argparse has printed the usage or the help already.
         return stop.code if isinstance(stop.code, int) else 2
 
-    blank = Request.blank("/", base_url=args.url) if args.url else None
     try:
         _setup_logging(args.config_uri)
+        base_url = args.url or _served_url(args.config_uri)
+        blank = Request.blank("/", base_url=base_url) if base_url else None
         environment = bootstrap(args.config_uri, request=blank)
     except Exception as error:  # noqa: BLE001 - the host may raise anything
         err(f"{PROGRAM}: error: cannot load {args.config_uri}: {_reason(error)}")
@@ -113,6 +114,29 @@ def _close_database(request: Request) -> None:
     bind = session.get_bind()
     if isinstance(bind, Engine):
         bind.dispose()
+
+
+def _served_url(config_uri: str) -> str | None:
+    """Where the ini file's own server listens, e.g. http://127.0.0.1:6543.
+
+    Without an issuer setting, the endpoints shown are then the ones a client
+    of that server reaches, rather than http://localhost.
+    """
+    loader = plaster.get_loader(config_uri, protocols=["wsgi"])
+    if "server:main" not in loader.get_sections():
+        return None
+    server = loader.get_settings("server:main")
+    listen = str(server.get("listen", "")).split()
+    if listen:
+        address = listen[0]
+    elif server.get("port"):
+        address = f"{server.get('host', '127.0.0.1')}:{server['port']}"
+    else:
+        return None
+    host, _, port = address.rpartition(":")
+    if not host or host in {"0.0.0.0", "*", "[::]"}:  # noqa: S104 - a name, not a bind
+        host = "localhost"
+    return f"http://{host}:{port}" if port.isdigit() else None
 
 
 def _setup_logging(config_uri: str) -> None:

@@ -9,6 +9,7 @@ from pyramid.request import Request
 from pyramid.response import Response
 
 from vte_extapps import faults
+from vte_extapps.security import is_bearer_request
 
 from .operations import Operation
 from .wire import (
@@ -35,6 +36,11 @@ class OperationView:
 
     def __call__(self, request: Request) -> Response:
         if request.authenticated_userid is None:
+            if is_bearer_request(request):
+                # The challenge header says invalid_token; say it in words too.
+                raise AuthenticationRequired(
+                    "the access token is invalid, expired or revoked"
+                )
             raise AuthenticationRequired()
         return success(self.operation(request, read_params(request)))
 

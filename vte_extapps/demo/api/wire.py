@@ -46,8 +46,10 @@ class AuthenticationRequired(ApiError):
     status = 401
     error = "AUTHENTICATION_REQUIRED"
 
-    def __init__(self) -> None:
-        super().__init__("sign in, or send an access token, to use the web services")
+    def __init__(
+        self, message: str = "sign in, or send an access token, to use the web services"
+    ) -> None:
+        super().__init__(message)
 
 
 class AccessDenied(ApiError):
