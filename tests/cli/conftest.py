@@ -1,7 +1,8 @@
-"""Running the command line in-process against the test database.
+"""Running the command line in-process, on a database of its own.
 
 Whatever a command commits stays in that database for the rest of the run, so
-tests give their applications unique names and never expect empty tables.
+tests give their applications unique names and never expect empty tables; the
+other tests, which roll back, never see those rows.
 """
 
 from __future__ import annotations
@@ -9,15 +10,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
+from tests.conftest import database_of_its_own
 from vte_extapps.cli import main
 from vte_extapps.demo.models import User
 
@@ -54,11 +57,25 @@ def write_config(path: Path, url: URL, *extra_settings: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def config_uri(
-    engine: Engine, database_url: URL, tmp_path_factory: pytest.TempPathFactory
-) -> str:
-    """An ini file for the demo CRM on the test database, which is set up."""
-    return str(write_config(tmp_path_factory.mktemp("cli") / "crm.ini", database_url))
+def cli_database(
+    database_url: URL, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[URL]:
+    with database_of_its_own(database_url, tmp_path_factory.mktemp("cli")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def engine(cli_database: URL) -> Iterator[Engine]:
+    """Connections to the command line's database, to set up and look at rows."""
+    engine = create_engine(cli_database, poolclass=NullPool)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def config_uri(cli_database: URL, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An ini file for the demo CRM on the command line's database."""
+    return str(write_config(tmp_path_factory.mktemp("cli") / "crm.ini", cli_database))
 
 
 @pytest.fixture

@@ -89,6 +89,29 @@ def test_create_json_holds_the_credentials_and_every_endpoint(
     assert created["api_base"] == "http://localhost/restapi/v1/vtews/"
 
 
+def test_without_an_issuer_the_endpoints_are_where_the_ini_file_serves(
+    cli_database: URL, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    served = write_config(
+        tmp_path / "served.ini",
+        cli_database,
+        "[server:main]",
+        "use = egg:waitress#main",
+        "listen = 127.0.0.1:6543",
+    )
+    status = main(
+        [
+            str(served), "apps", "create", "--name", unique("Warehouse"),
+            "--type", "service", "--run-as", "alice", "--scope", "profile", "--json",
+        ]
+    )  # fmt: skip
+    created = json.loads(capsys.readouterr().out)
+
+    assert status == 0
+    assert created["token_endpoint"] == "http://127.0.0.1:6543/oauth/token"
+    assert created["api_base"] == "http://127.0.0.1:6543/restapi/v1/vtews/"
+
+
 def test_url_option_names_the_crm_in_the_endpoints(
     config_uri: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -110,14 +133,14 @@ def test_url_option_names_the_crm_in_the_endpoints(
 
 
 def test_configured_issuer_names_the_crm_in_the_endpoints(
-    database_url: URL,
+    cli_database: URL,
     engine: Engine,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     config = write_config(
         tmp_path / "crm.ini",
-        database_url,
+        cli_database,
         "vte_extapps.issuer = https://crm.example.com",
     )
 
@@ -138,14 +161,14 @@ def test_configured_issuer_names_the_crm_in_the_endpoints(
 
 
 def test_url_option_wins_over_the_configured_issuer_for_endpoints(
-    database_url: URL,
+    cli_database: URL,
     engine: Engine,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     config = write_config(
         tmp_path / "crm.ini",
-        database_url,
+        cli_database,
         "vte_extapps.issuer = https://crm.example.com",
     )
 

@@ -39,7 +39,7 @@ TYPE_TITLES = {
 AUTH_TITLES = {
     AuthMethod.SECRET: "secret key",
     AuthMethod.JWT: "JWT signed",
-    AuthMethod.NONE: "none (public client)",
+    AuthMethod.NONE: "public client, PKCE",
 }
 SHOWN_ONCE = "shown only this once: store it now, it cannot be shown again"
 
