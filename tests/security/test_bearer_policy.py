@@ -159,8 +159,11 @@ def test_a_deactivated_application_loses_access_at_once(
     testapp.post_json(
         QUERY, {"query": "SELECT * FROM Invoice;"}, headers=bearer(token), status=401
     )
+    # The token was revoked, not suspended: activating gives nothing back.
     set_active(extapps_request, issued.application, active=True)
-    testapp.post_json(QUERY, {"query": "SELECT * FROM Invoice;"}, headers=bearer(token))
+    testapp.post_json(
+        QUERY, {"query": "SELECT * FROM Invoice;"}, headers=bearer(token), status=401
+    )
 
 
 def test_a_user_deactivated_in_the_crm_loses_access_at_once(

@@ -125,13 +125,22 @@ def test_an_edit_with_a_bad_value_is_refused_next_to_its_field(
 
 
 def test_an_application_is_deactivated_then_activated(
-    admin: webtest.TestApp, make_application: Callable[..., Any], dbsession: Session
+    admin: webtest.TestApp,
+    make_application: Callable[..., Any],
+    make_token: Callable[..., Any],
+    user_id: Callable[[str], str],
+    dbsession: Session,
 ) -> None:
     application = make_application().application
+    token = make_token(application, user_id("alice"))
     page = admin.get(ADMIN_URL)
     form = _status_form(page, application.client_id)
     page = form.submit().follow()
-    assert f"{application.name} was deactivated." in page.text
+    assert (
+        f"{application.name} was deactivated; 1 active token was revoked." in page.text
+    )
+    dbsession.refresh(token)
+    assert token.revoked_at is not None
     dbsession.refresh(application)
     assert application.status is ApplicationStatus.DEACTIVATED
     assert "Deactivated" in row_of(page, application.client_id).get_text()

@@ -172,13 +172,15 @@ def _switch(command: Command, active: bool) -> int:
     with command.transaction():
         application = application_of(command.request, client_id)
         already = application.is_active is active
-        set_active(command.request, application, active)
+        revoked = set_active(command.request, application, active)
         name = application.name
     state = "active" if active else "deactivated"
     if already:
         out(f"{client_id} ({name}) was already {state}.")
-    else:
+    elif active:
         out(f"{client_id} ({name}) is now {state}.")
+    else:
+        out(f"{client_id} ({name}) is now {state}; {revoked} access tokens revoked.")
     return 0
 
 

@@ -272,16 +272,26 @@ def update_application(
     return application
 
 
-def set_active(request: Request, application: Application, active: bool) -> None:
-    """Deactivate (its tokens stop working at once) or activate an application."""
+def set_active(request: Request, application: Application, active: bool) -> int:
+    """Deactivate or activate an application; returns the tokens revoked.
+
+    Deactivation revokes every live token (SECURITY G4): activating the
+    application again gives nothing back, and its users connect anew.
+    """
     status = ApplicationStatus.ACTIVE if active else ApplicationStatus.DEACTIVATED
     if application.status is status:
-        return
+        return 0
     application.status = status
     application.updated_by = audit.actor_of(request)
     request.extapps_db.flush()
-    event = audit.ApplicationActivated if active else audit.ApplicationDeactivated
-    audit.record(request, event, application)
+    if active:
+        audit.record(request, audit.ApplicationActivated, application)
+        return 0
+    revoked = revoke_application_tokens(request.extapps_db, application.id)
+    audit.record(
+        request, audit.ApplicationDeactivated, application, revoked_count=revoked
+    )
+    return revoked
 
 
 def delete_application(request: Request, application: Application) -> None:

@@ -60,9 +60,15 @@ def save_configuration(request: Request) -> Any:
 def change_status(request: Request) -> HTTPSeeOther:
     application = application_of(request)
     active = request.POST.get("active") == "on"
-    set_active(request, application, active)
-    state = "activated" if active else "deactivated"
-    request.session.flash(f"{application.name} was {state}.", "success")
+    revoked = set_active(request, application, active)
+    if active:
+        message = f"{application.name} was activated."
+    else:
+        noun = "token was" if revoked == 1 else "tokens were"
+        message = (
+            f"{application.name} was deactivated; {revoked} active {noun} revoked."
+        )
+    request.session.flash(message, "success")
     return back_to_list(request)
 
 
