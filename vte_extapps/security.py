@@ -20,7 +20,7 @@ from pyramid.events import NewResponse
 from pyramid.interfaces import IDefaultCSRFOptions, ISecurityPolicy
 from pyramid.request import Request
 from pyramid.security import Denied
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from .credentials import digest
 from .directives import scope_catalog, user_directory
@@ -163,32 +163,44 @@ def _state(request: Request) -> _BearerState:
     return state
 
 
+_token = AccessToken.__table__.c
+_application = Application.__table__.c
+
+# Built once, on the tables rather than the mapped classes: checking a token
+# binds a digest and reads a row, with no ORM work and no statement to build.
+_LIVE_TOKEN_BY_DIGEST = (
+    select(
+        _token.id,
+        _token.user_id,
+        _token.scopes,
+        _token.expires_at,
+        _token.revoked_at,
+        _token.last_used_at,
+        _application.client_id,
+        _application.status,
+        # The admin page's on/off switch, read in the same statement.
+        select(ServerConfiguration.__table__.c.server_enabled)
+        .limit(1)
+        .scalar_subquery()
+        .label("server_enabled"),
+    )
+    .join_from(
+        AccessToken.__table__,
+        Application.__table__,
+        _application.id == _token.application_id,
+    )
+    .where(_token.digest == bindparam("digest"))
+    .limit(1)
+)
+
+
 def validate_access_token(request: Request, credential: str) -> TokenIdentity | None:
     """The identity of a live token, in one read; None for anything else."""
     if not credential or len(credential) > 512:
         return None
     now = now_utc()
     db = request.extapps_db
-    row = db.execute(
-        select(
-            AccessToken.id,
-            AccessToken.user_id,
-            AccessToken.scopes,
-            AccessToken.expires_at,
-            AccessToken.revoked_at,
-            AccessToken.last_used_at,
-            Application.client_id,
-            Application.status,
-            # The admin page's on/off switch, read in the same statement.
-            select(ServerConfiguration.server_enabled)
-            .limit(1)
-            .scalar_subquery()
-            .label("server_enabled"),
-        )
-        .join(Application, Application.id == AccessToken.application_id)
-        .where(AccessToken.digest == digest(credential))
-        .limit(1)
-    ).first()
+    row = db.execute(_LIVE_TOKEN_BY_DIGEST, {"digest": digest(credential)}).first()
     if (
         row is None
         or row.revoked_at is not None
@@ -205,6 +217,7 @@ def validate_access_token(request: Request, credential: str) -> TokenIdentity | 
         return None
 
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
+        # Through the mapped class, so the request's transaction sees a write.
         db.execute(
             update(AccessToken)
             .where(AccessToken.id == row.id)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from pyramid.interfaces import IRequest
-from sqlalchemy import or_, select
+from pyramid.request import RequestLocalCache
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from vte_extapps.directives import DirectoryUser
@@ -38,29 +40,66 @@ def authenticate(dbsession: Session, username: str, password: str) -> User | Non
     return user
 
 
-def find_user(dbsession: Session, user_id: str) -> User | None:
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Account:
+    """What one read of a user's row tells both of the directory's answers."""
+
+    user: DirectoryUser
+    role: Role
+
+
+# Only the columns the answers need, as plain rows: no password hash, no ORM
+# object to build. Built once; each call only binds the id.
+_ACCOUNT_BY_ID = select(
+    *(
+        User.__table__.c[name]
+        for name in ("id", "display_name", "email", "role", "active")
+    )
+).where(User.__table__.c.id == bindparam("user_id"))
+
+#: Accounts already read in this request, by the text id asked for. The
+#: security policy, the plugin's token check and the views all ask about the
+#: same user; one read answers them all, and the next request reads again.
+_accounts_read: RequestLocalCache = RequestLocalCache(lambda request: {})
+
+
+def _account(request: IRequest, user_id: str) -> _Account | None:
     """The user whose id is the text ``user_id``; None for any other text."""
     if not user_id.isascii() or not user_id.isdecimal() or len(user_id) > 9:
         return None
-    return dbsession.get(User, int(user_id))
+    accounts: dict[str, _Account | None] = _accounts_read.get_or_create(request)
+    if user_id in accounts:
+        return accounts[user_id]
+    row = request.dbsession.execute(_ACCOUNT_BY_ID, {"user_id": int(user_id)}).first()
+    account = None
+    if row is not None:
+        user = DirectoryUser(
+            id=str(row.id),
+            display_name=row.display_name,
+            email=row.email,
+            active=row.active,
+        )
+        account = _Account(user, row.role)
+    accounts[user_id] = account
+    return account
 
 
 class DemoUserDirectory:
     """The CRM's answers to the plugin's questions about users."""
 
     def get_user(self, request: IRequest, user_id: str) -> DirectoryUser | None:
-        user = find_user(request.dbsession, user_id)
-        return None if user is None else _directory_user(user)
+        account = _account(request, user_id)
+        return None if account is None else account.user
 
     def principals_for(self, request: IRequest, user_id: str) -> Sequence[str]:
         """``user:<id>`` and ``role:<role>``; none for deactivated users.
 
         ``Everyone`` and ``Authenticated`` are the security policy's to add.
         """
-        user = find_user(request.dbsession, user_id)
-        if user is None or not user.active:
+        account = _account(request, user_id)
+        if account is None or not account.user.active:
             return []
-        return [user_principal(user.id), f"role:{user.role}"]
+        return [user_principal(account.user.id), f"role:{account.role}"]
 
     def search(
         self, request: IRequest, text: str, limit: int = 20
