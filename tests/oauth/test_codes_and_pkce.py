@@ -245,7 +245,8 @@ def test_the_redirect_uri_must_equal_the_authorization_requests(
     response = redeem(
         testapp, web, code, verifier, 400, redirect_uri="https://app.example.org/other"
     )
-    assert response.json["error"] == "invalid_request"
+    # RFC 6749 5.2: a redirect URI that does not match is invalid_grant.
+    assert response.json["error"] == "invalid_grant"
     missing = post_token(
         testapp,
         web,

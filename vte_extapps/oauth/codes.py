@@ -12,6 +12,7 @@ import logging
 import re
 from typing import Any
 
+from oauthlib.oauth2.rfc6749 import errors
 from sqlalchemy import select
 
 from .. import audit
@@ -127,9 +128,17 @@ class CodeValidation(ValidatorBase):
         *args: Any,
         **kwargs: Any,
     ) -> bool:
-        # RFC 6749 4.1.3: identical to the authorization request's.
+        # RFC 6749 4.1.3: identical to the authorization request's. A code
+        # presented with another redirect URI is not valid for it, which
+        # RFC 6749 5.2 names invalid_grant.
         row = self._code_row(code, request)
-        return row is not None and row.redirect_uri == redirect_uri
+        if row is not None and row.redirect_uri != redirect_uri:
+            raise errors.InvalidGrantError(
+                description="The redirect URI differs from the authorization "
+                "request's.",
+                request=request,
+            )
+        return row is not None
 
     def invalidate_authorization_code(
         self, client_id: str, code: str, request: Any, *args: Any, **kwargs: Any
