@@ -19,7 +19,7 @@ from .. import query as crm_query
 from ..fields import USERS_PREFIX, Field, InvalidValue, format_wire_id, parse_wire_id
 from ..models import Contact, Invoice, Record
 from ..modules import ACCOUNTS, MODULES, Module, module_named, module_with_prefix
-from ..records import load_record, record_context, visible_rows
+from ..records import load_record, read_record, record_context, visible_rows
 from ..resources import (
     CREATE,
     DELETE,
@@ -60,9 +60,14 @@ def query(request: Request, params: Params) -> list[dict[str, Any]]:
 
 
 def retrieve(request: Request, params: Params) -> dict[str, Any]:
-    module, record = _find(request, text_param(params, "id"))
-    _require(request, VIEW, record_context(ModuleContext(module), record))
-    return module.record_to_wire(record)
+    wire_id = text_param(params, "id")
+    module, number = _locate(wire_id)
+    row = None if module is None else read_record(request.dbsession, module, number)
+    if module is None or row is None:
+        raise NotFound(f"record {wire_id} does not exist")
+    context = ModuleContext(module).record(row["id"], row["assigned_user_id"])
+    _require(request, VIEW, context)
+    return module.to_wire(row)
 
 
 def describe(request: Request, params: Params) -> dict[str, Any]:
@@ -179,12 +184,17 @@ def _module(name: str) -> Module:
     return module
 
 
-def _find(request: Request, wire_id: str) -> tuple[Module, Record]:
+def _locate(wire_id: str) -> tuple[Module | None, int]:
+    """The module a wire id names, if any, and the record's number."""
     try:
         prefix, number = parse_wire_id(wire_id)
     except InvalidValue as error:
         raise InvalidParameter(f"id: {error}") from None
-    module = module_with_prefix(prefix)
+    return module_with_prefix(prefix), number
+
+
+def _find(request: Request, wire_id: str) -> tuple[Module, Record]:
+    module, number = _locate(wire_id)
     record = None if module is None else load_record(request.dbsession, module, number)
     if module is None or record is None:
         raise NotFound(f"record {wire_id} does not exist")
