@@ -1,4 +1,4 @@
-"""Client authentication at the token endpoint (SECURITY D5, E1-E6)."""
+"""Client authentication at the token endpoint (SECURITY D2, D5, E1-E6)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from vte_extapps.credentials import digest
 from vte_extapps.models import AuditEvent, ClientAuthFailure, ClientSecret, utcnow
 from vte_extapps.services.applications import rotate_secret
 
-from .flows import TOKEN, Client, basic, post_token
+from .flows import TOKEN, Client, assert_no_store, basic, post_token
 
 
 def token_request(
@@ -72,6 +72,45 @@ def test_wrong_secret_is_401_invalid_client_with_a_basic_challenge(
     assert response.json["error"] == "invalid_client"
     assert response.headers["WWW-Authenticate"].startswith("Basic realm=")
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_refused_client_gets_json_no_cache_may_keep_and_a_challenge(
+    testapp: webtest.TestApp, service: Client
+) -> None:
+    # D2 and E2, for each way of failing: a wrong secret in either place, an
+    # unknown client, no credentials at all.
+    for headers, params in (
+        (basic(service.client_id, "vtes_wrong"), {}),
+        ({}, {"client_id": service.client_id, "client_secret": "vtes_wrong"}),
+        (basic("vte_nobody", "vtes_whatever"), {}),
+        ({}, {}),
+    ):
+        response = token_request(testapp, 401, headers=headers, **params)
+        assert_no_store(response)
+        assert response.json["error"] == "invalid_client"
+        assert response.headers["WWW-Authenticate"].startswith("Basic realm=")
+
+
+def test_a_throttled_client_gets_json_no_cache_may_keep(
+    testapp: webtest.TestApp, service: Client
+) -> None:
+    for _ in range(10):
+        token_request(testapp, 401, headers=basic(service.client_id, "vtes_guess"))
+    # Even the right secret, in either place, waits for the window to end.
+    for response in (
+        token_request(
+            testapp, 429, headers=basic(service.client_id, service.secret or "")
+        ),
+        token_request(
+            testapp,
+            429,
+            client_id=service.client_id,
+            client_secret=service.secret or "",
+        ),
+    ):
+        assert_no_store(response)
+        assert response.json["error"] == "invalid_client"
+        assert int(response.headers["Retry-After"]) > 0
 
 
 def test_failed_post_authentication_also_gets_a_challenge(

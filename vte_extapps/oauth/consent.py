@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from oauthlib.oauth2.rfc6749 import errors
@@ -38,6 +39,16 @@ PENDING_LIFETIME = 600
 # The session may live in a cookie; a few pending requests fit in one.
 MAX_PENDING = 2
 MAX_STATE_LENGTH = 1000
+#: The authorization request's parameters (RFC 6749 4.1.1, RFC 7636 4.3).
+AUTHORIZATION_PARAMETERS = (
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+)
 
 PAGE_HEADERS = {
     # RFC 6749 10.13 and RFC 9700 4.16: no framing of the consent screen.
@@ -93,7 +104,7 @@ def start(request: Request) -> Response:
         scopes, info = validate_authorization(request, parameters)
     except errors.FatalClientError as error:
         # RFC 6749 4.1.2.1: never redirect to an unverified URI.
-        return error_page(request, _fatal_message(error))
+        return error_page(request, _fatal_message(error, parameters))
     except errors.OAuth2Error as error:
         return _error_redirect(error, error.redirect_uri, HTTPFound)
     except ValueError:
@@ -182,7 +193,9 @@ def decide(request: Request) -> Response:
     return protect(HTTPSeeOther(location=location))
 
 
-def _fatal_message(error: errors.OAuth2Error) -> str:
+def _fatal_message(
+    error: errors.OAuth2Error, parameters: Sequence[tuple[str, str]] = ()
+) -> str:
     if isinstance(error, errors.InvalidClientIdError | errors.MissingClientIdError):
         return "This application is unknown or no longer available."
     if isinstance(
@@ -192,6 +205,14 @@ def _fatal_message(error: errors.OAuth2Error) -> str:
         | errors.InvalidRedirectURIError,
     ):
         return "The application asked to return to an address it has not registered."
+    # RFC 6749 3.1: a parameter sent more than once is invalid_request. Only
+    # the protocol's own names are repeated back, never what else was sent.
+    names = [name for name, _ in parameters]
+    repeated = [name for name in AUTHORIZATION_PARAMETERS if names.count(name) > 1]
+    if repeated:
+        return (
+            f"The request gives {', '.join(repeated)} more than once (invalid_request)."
+        )
     return "The request is malformed."
 
 
