@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from pyramid.request import Request
+from sqlalchemy import insert
 
 from .models import Application, AuditEvent
 
@@ -151,8 +152,9 @@ def record(
     _check_details(details)
     if actor_user_id is None:
         actor_user_id = actor_of(request)
-    request.extapps_db.add(
-        AuditEvent(
+    # One INSERT in the request's transaction, with no ORM object to flush.
+    request.extapps_db.execute(
+        insert(AuditEvent).values(
             action=event_type.action,
             application_id=application.id if application is not None else None,
             client_id=application.client_id if application is not None else None,

@@ -20,7 +20,7 @@ from urllib.parse import unquote_plus
 
 from oauthlib.oauth2.rfc6749 import errors
 from pyramid.request import Request
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from .. import audit
 from ..credentials import digest, digests_match
@@ -119,11 +119,16 @@ def presented_credentials(request: Any) -> Presented:
     return presented
 
 
+_APPLICATION_BY_CLIENT_ID = select(Application).where(
+    Application.client_id == bindparam("client_id")
+)
+
+
 def find_application(request: Request, client_id: str | None) -> Application | None:
     if not client_id or len(client_id) > 64:
         return None
     return request.extapps_db.scalars(
-        select(Application).where(Application.client_id == client_id)
+        _APPLICATION_BY_CLIENT_ID, {"client_id": client_id}
     ).first()
 
 
@@ -196,6 +201,15 @@ def _verify(
             raise AuthenticationFailed(refused.reason) from None
 
 
+_secret = ClientSecret.__table__.c
+
+# Digests only, as plain rows; built once.
+_LIVE_SECRET_DIGESTS = select(_secret.digest).where(
+    _secret.application_id == bindparam("application_id"),
+    or_(_secret.expires_at.is_(None), _secret.expires_at > bindparam("now")),
+)
+
+
 def _live_secret_digests(
     request: Request, application: Application | None
 ) -> list[str]:
@@ -205,13 +219,9 @@ def _live_secret_digests(
     application_id = 0
     if application is not None and application.auth_method is AuthMethod.SECRET:
         application_id = application.id
-    now = utcnow()
     return list(
         request.extapps_db.scalars(
-            select(ClientSecret.digest).where(
-                ClientSecret.application_id == application_id,
-                or_(ClientSecret.expires_at.is_(None), ClientSecret.expires_at > now),
-            )
+            _LIVE_SECRET_DIGESTS, {"application_id": application_id, "now": utcnow()}
         )
     )
 

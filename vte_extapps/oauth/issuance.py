@@ -23,6 +23,7 @@ from ..models import (
     RefreshToken,
     utcnow,
 )
+from ..security import LAST_USED_RESOLUTION
 from ..services import tokens
 from ..services.configuration import general_configuration
 from .validator import ValidatorBase
@@ -154,7 +155,15 @@ class TokenIssuance(ValidatorBase):
         token["scope"] = " ".join(request.scopes)
 
         now = utcnow()
-        application.last_used_at = now
+        last_used = application.last_used_at
+        if last_used is None or now - last_used >= LAST_USED_RESOLUTION:
+            # As for tokens, at most once a minute: issuing stays INSERTs only.
+            self.db.execute(
+                update(Application)
+                .where(Application.id == application.id)
+                .values(last_used_at=now)
+                .execution_options(synchronize_session=False)
+            )
         if grant_id is not None:
             self.db.execute(
                 update(Grant).where(Grant.id == grant_id).values(last_used_at=now)

@@ -13,7 +13,7 @@ import logging
 
 from oauthlib.oauth2.rfc6749 import errors
 from pyramid.request import Request
-from sqlalchemy import update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..models import ClientAuthFailure, utcnow
@@ -44,10 +44,19 @@ def _settings(request: Request) -> ExtAppsSettings:
     return request.registry["vte_extapps.settings"]
 
 
+_failure = ClientAuthFailure.__table__.c
+
+# Read fresh on every request (never from the session's identity map), so that
+# failures counted by other processes weigh at once; built once.
+_BUCKET_COUNT = select(_failure.failures, _failure.window_started_at).where(
+    _failure.client_id == bindparam("bucket")
+)
+
+
 def refuse_if_throttled(request: Request, bucket: str) -> None:
     """Raise ``TooManyFailures`` while ``bucket`` is over its limit."""
     settings = _settings(request)
-    row = request.extapps_db.get(ClientAuthFailure, bucket, populate_existing=True)
+    row = request.extapps_db.execute(_BUCKET_COUNT, {"bucket": bucket}).first()
     if row is None or row.failures < settings.auth_failure_limit:
         return
     ends = row.window_started_at + datetime.timedelta(

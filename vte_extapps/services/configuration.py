@@ -32,12 +32,25 @@ def from_settings(settings: ExtAppsSettings) -> GeneralConfiguration:
     )
 
 
+_configuration = ServerConfiguration.__table__.c
+
+# The columns the answer needs, as a plain row; built once.
+_CONFIGURATION_ROW = select(
+    _configuration.server_enabled,
+    _configuration.access_token_lifetime,
+    _configuration.refresh_token_idle_lifetime,
+    _configuration.refresh_token_absolute_lifetime,
+    _configuration.authorization_code_lifetime,
+    _configuration.jwt_algorithms,
+).limit(1)
+
+
 def general_configuration(request: Request) -> GeneralConfiguration:
     """What applies to this request; read at most once per request."""
     cached: GeneralConfiguration | None = getattr(request, "_extapps_config", None)
     if cached is not None:
         return cached
-    row = request.extapps_db.scalars(select(ServerConfiguration).limit(1)).first()
+    row = request.extapps_db.execute(_CONFIGURATION_ROW).first()
     if row is None:
         config = from_settings(request.registry["vte_extapps.settings"])
     else:
