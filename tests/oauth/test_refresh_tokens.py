@@ -14,13 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.helpers import login
+from tests.ui.helpers import ADMIN_URL
 from vte_extapps.credentials import digest
 from vte_extapps.models import AccessToken, AuditEvent, Grant, RefreshToken, utcnow
 from vte_extapps.services import grants
 from vte_extapps.services.applications import set_active
 
 from .conftest import MOBILE_REDIRECT, WEB_REDIRECT
-from .flows import Client, code_tokens, post_token
+from .flows import INTROSPECT, Client, basic, code_tokens, post_token
 
 
 def refresh(
@@ -150,6 +151,66 @@ def test_the_absolute_lifetime_survives_rotation(
         refresh(testapp, web, body["refresh_token"], 400).json["error"]
         == "invalid_grant"
     )
+
+
+def refresh_row(dbsession: Session, value: str) -> RefreshToken:
+    return dbsession.scalars(
+        select(RefreshToken).where(RefreshToken.digest == digest(value))
+    ).one()
+
+
+def test_refresh_tokens_live_as_the_general_configuration_says(
+    testapp: webtest.TestApp, web: Client, dbsession: Session
+) -> None:
+    idle, absolute = datetime.timedelta(hours=1), datetime.timedelta(hours=3)
+    login(testapp, "admin")
+    form = testapp.get(ADMIN_URL).forms["configuration-form"]
+    form["refresh_token_idle_lifetime"] = str(int(idle.total_seconds()))
+    form["refresh_token_absolute_lifetime"] = str(int(absolute.total_seconds()))
+    assert "was saved" in form.submit().follow().text
+    testapp.reset()
+    login(testapp, "alice")
+
+    # The first token: idle and absolute deadlines from the moment it is issued.
+    before = utcnow()
+    value = code_tokens(testapp, web, WEB_REDIRECT)["refresh_token"]
+    after = utcnow()
+    first = refresh_row(dbsession, value)
+    assert before + idle <= first.idle_expires_at <= after + idle
+    assert before + absolute <= first.expires_at <= after + absolute
+    ends = first.expires_at
+    # The client sees when an unused token stops working.
+    introspected = testapp.post(
+        INTROSPECT, {"token": value}, headers=basic(web.client_id, web.secret or "")
+    ).json
+    assert introspected["exp"] == int(first.idle_expires_at.timestamp())
+
+    # Each refresh slides the idle deadline forward; the grant's end stays.
+    deadlines = [first.idle_expires_at]
+    for _ in range(2):
+        before = utcnow()
+        value = refresh(testapp, web, value, 200).json["refresh_token"]
+        successor = refresh_row(dbsession, value)
+        assert successor.idle_expires_at >= before + idle
+        assert successor.idle_expires_at > deadlines[-1]
+        assert successor.expires_at == ends
+        deadlines.append(successor.idle_expires_at)
+
+    # Near the grant's end, an idle deadline never passes it: as if the grant
+    # had begun so long ago that only half an hour of it is left.
+    earlier = ends - utcnow() - datetime.timedelta(minutes=30)
+    current = refresh_row(dbsession, value)
+    current.expires_at -= earlier
+    current.idle_expires_at = min(current.idle_expires_at, current.expires_at)
+    dbsession.flush()
+    value = refresh(testapp, web, value, 200).json["refresh_token"]
+    last = refresh_row(dbsession, value)
+    assert last.expires_at == ends - earlier
+    assert last.idle_expires_at == last.expires_at
+    introspected = testapp.post(
+        INTROSPECT, {"token": value}, headers=basic(web.client_id, web.secret or "")
+    ).json
+    assert introspected["exp"] == int(last.expires_at.timestamp())
 
 
 def test_revoking_the_grant_ends_its_tokens(

@@ -82,11 +82,17 @@ class TokenInspection(ValidatorBase):
                 return None
         if row.revoked_at is not None or row.expires_at <= now:
             return None
+        # RFC 7662 2.2: exp is when the token stops working; a refresh token
+        # is rotated on use, so that is its idle deadline (never past the
+        # grant's absolute end).
+        expires_at = (
+            row.idle_expires_at if isinstance(row, RefreshToken) else row.expires_at
+        )
         claims: dict[str, Any] = {
             "scope": " ".join(row.scopes),
             "client_id": application.client_id,
             "token_type": token_type,
-            "exp": int(row.expires_at.timestamp()),
+            "exp": int(expires_at.timestamp()),
             "iat": int(row.issued_at.timestamp()),
         }
         if row.user_id is not None:
