@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 import webtest
-from sqlalchemy import select
+from sqlalchemy import inspect, select, table, text
 from sqlalchemy.orm import Session
 
 from tests.helpers import login
+from tests.ui.helpers import ADMIN_URL
+from vte_extapps.credentials import digest
 from vte_extapps.models import AccessToken, AuditEvent, ClientSecret, RefreshToken
 
 from .conftest import WEB_REDIRECT
@@ -62,6 +64,104 @@ def test_only_digests_of_tokens_and_secrets_are_stored(
         verifier,
     ):
         assert value not in details
+
+
+def every_stored_value(dbsession: Session) -> str:
+    """Each column of each of the plugin's tables, as text, one row a line."""
+    connection = dbsession.connection()
+    names = [
+        name
+        for name in inspect(connection).get_table_names()
+        if name.startswith("vte_extapps_")
+    ]
+    assert len(names) > 5, names
+    lines = []
+    for name in names:
+        for row in connection.execute(select(text("*")).select_from(table(name))):
+            lines.append(f"{name}: " + " | ".join(str(value) for value in row))
+    return "\n".join(lines)
+
+
+def test_no_table_of_the_plugin_holds_a_credential_in_plain(
+    testapp: webtest.TestApp,
+    web: Client,
+    service: Client,
+    jwt_service: Client,
+    dbsession: Session,
+) -> None:
+    # A person connects the portal; its server redeems the code and refreshes.
+    login(testapp, "alice")
+    verifier, challenge = pkce()
+    code = get_code(testapp, web, WEB_REDIRECT, challenge)
+    testapp.reset()
+    first = post_token(
+        testapp,
+        web,
+        200,
+        grant_type="authorization_code",
+        code=code,
+        redirect_uri=WEB_REDIRECT,
+        code_verifier=verifier,
+    ).json
+    second = post_token(
+        testapp,
+        web,
+        200,
+        grant_type="refresh_token",
+        refresh_token=first["refresh_token"],
+    ).json
+
+    # Service accounts: with a secret, and with a signed assertion.
+    by_secret = post_token(testapp, service, 200, grant_type="client_credentials")
+    signed = assertion(jwt_service)
+    by_assertion = testapp.post(
+        "/oauth/token",
+        {
+            "grant_type": "client_credentials",
+            "client_assertion_type": ASSERTION_TYPE,
+            "client_assertion": signed,
+        },
+        status=200,
+    )
+
+    # The administrator rotates the secret; the new one is used at once.
+    login(testapp, "admin")
+    page = testapp.get(f"{ADMIN_URL}/{service.client_id}/credentials")
+    (rotate,) = [f for f in page.forms.values() if f.action.endswith("/rotate-secret")]
+    new_secret = rotate.submit().html.find(id="client-secret")["value"]
+    testapp.reset()
+    rotated = Client(service.client_id, new_secret, None, service.application)
+    by_new_secret = post_token(testapp, rotated, 200, grant_type="client_credentials")
+
+    plaintexts = [
+        code,
+        verifier,
+        first["access_token"],
+        first["refresh_token"],
+        second["access_token"],
+        second["refresh_token"],
+        web.secret,
+        service.secret,
+        new_secret,
+        by_secret.json["access_token"],
+        by_assertion.json["access_token"],
+        by_new_secret.json["access_token"],
+        signed,
+        # The claims and the signature of the assertion, each on its own.
+        *signed.split(".")[1:],
+        jwt_service.private_key,
+    ]
+    stored = every_stored_value(dbsession)
+    # The dump reaches where credentials live: their digests are there.
+    for value in (code, first["access_token"], second["refresh_token"], new_secret):
+        assert digest(value) in stored
+    for value in plaintexts:
+        assert value
+        assert value not in stored
+        # Nor the random part alone, without its readable prefix.
+        prefix, _, random_part = value.partition("_")
+        if prefix in {"vtea", "vter", "vtec", "vtes"}:
+            assert random_part not in stored
 
 
 def test_no_log_line_holds_a_credential(
