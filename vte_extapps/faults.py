@@ -12,7 +12,8 @@ draw. Neither shows the SQL, its parameters or a stack trace, and the log
 names the failure without them either.
 
 An exception view leaves ``request.exception`` set, so ``pyramid_tm`` aborts
-the request's transaction: nothing written before the failure is kept.
+the request's transaction: nothing written before the failure is kept, and
+the answer sets no cookie, so the session stays as it was too.
 
 Only the plugin's routes are answered here; on the host's own routes, its
 REST API among them, the host answers in its own format. A host replaces
@@ -153,7 +154,21 @@ def database_failure(error: Exception, request: Request) -> Response:
         response = _page_answer(request, transient)
     if transient:
         response.headers["Retry-After"] = str(RETRY_AFTER)
+    request.add_response_callback(drop_cookies)
     return response
+
+
+def drop_cookies(request: Request, response: Response) -> None:
+    """A failed request sets no cookie: the browser keeps the session it had.
+
+    Before the database failed, the request may have changed its session: a
+    pending consent taken out of it, a message queued saying the change was
+    made. None of that happened, and the same form sent again must find the
+    session as it was. Added as a response callback from an exception view,
+    this runs after the session has written its cookie.
+    """
+    if "Set-Cookie" in response.headers:
+        del response.headers["Set-Cookie"]
 
 
 def _oauth_answer(request: Request, transient: bool) -> Response:

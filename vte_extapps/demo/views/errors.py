@@ -60,4 +60,6 @@ def database_failed(error: Exception, request: Request) -> Response:
     response.cache_control = "no-store"
     if transient:
         response.headers["Retry-After"] = str(faults.RETRY_AFTER)
+    # Nothing was done: the session, signed-in user included, stays as it was.
+    request.add_response_callback(faults.drop_cookies)
     return response
