@@ -8,7 +8,13 @@ import pytest
 import webtest
 
 from tests.oauth.flows import assert_no_store
+from vte_extapps.demo.models import DemoBase
 from vte_extapps.faults import DATABASE_ERRORS
+from vte_extapps.models.meta import Base
+
+#: The names of every table, the plugin's and the demo's. Table names rather
+#: than their prefix: the plugin's static files are served under its name.
+TABLES = tuple(sorted({*Base.metadata.tables, *DemoBase.metadata.tables}))
 
 #: Words of a stack trace, of SQL, or of the database layer, none of which a
 #: client or a user may ever be shown.
@@ -20,8 +26,7 @@ INTERNALS = (
     "UPDATE ",
     "[SQL",
     "[parameters",
-    "vte_extapps_",
-    "demo_",
+    *TABLES,
     "sqlalchemy",
     "OperationalError",
     "psycopg",
@@ -81,3 +86,17 @@ def assert_logged_without_internals(
             assert word not in message, message
         for secret in secrets:
             assert secret not in message
+
+
+def assert_service_unavailable(response: webtest.TestResponse, *secrets: str) -> None:
+    """The REST API's own wire format for a 503, never cached, with Retry-After."""
+    assert response.status_int == 503, response.text
+    assert response.content_type == "application/json"
+    assert response.json == {
+        "status": 503,
+        "error": "SERVICE_UNAVAILABLE",
+        "message": response.json["message"],
+    }
+    assert response.headers["Cache-Control"] == "no-store"
+    assert int(response.headers["Retry-After"]) > 0
+    assert_shows_no_internals(response.text, *secrets)

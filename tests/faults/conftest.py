@@ -21,9 +21,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from tests.conftest import database_of_its_own
+from tests.oauth.conftest import WEB_REDIRECT
 from tests.oauth.flows import Client
 from vte_extapps.demo import main
 from vte_extapps.demo.models import User
+from vte_extapps.models import ClientType
 from vte_extapps.services.applications import ApplicationForm, create_application
 
 from .injection import CONNECTION_LOST, KINDS, DatabaseFault
@@ -136,3 +138,25 @@ def kind(request: pytest.FixtureRequest, crm_database: URL) -> str:
     ):
         pytest.skip("SQLite runs in the process: there is no connection to lose")
     return str(request.param)
+
+
+@pytest.fixture
+def web(register: Callable[..., Client]) -> Client:
+    """A web application with a secret key and offline access."""
+    return register(
+        name="Invoice portal",
+        client_type=ClientType.WEB,
+        redirect_uris=[WEB_REDIRECT],
+        offline_access=True,
+    )
+
+
+@pytest.fixture
+def service(register: Callable[..., Client], admin_engine: Engine) -> Client:
+    """A service account acting as alice, which may read and write invoices."""
+    return register(
+        name="Nightly sync",
+        client_type=ClientType.SERVICE,
+        run_as_user_id=user_id(admin_engine, "alice"),
+        scopes=["invoice:read", "invoice:write"],
+    )
