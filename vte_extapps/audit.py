@@ -15,7 +15,8 @@ from typing import Any, ClassVar
 from pyramid.request import Request
 from sqlalchemy import insert
 
-from .models import Application, AuditEvent
+from .db import mark_written
+from .models import Application, AuditEvent, metadata
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,10 @@ def _check_details(details: Mapping[str, Any]) -> None:
             raise ValueError(f"audit details must not carry {name!r}")
 
 
+#: Built once; each event only binds its values.
+_INSERT_AUDIT_ROW = insert(metadata.tables[AuditEvent.__tablename__])
+
+
 def record(
     request: Request,
     event_type: type[ExtAppsEvent],
@@ -153,17 +158,20 @@ def record(
     if actor_user_id is None:
         actor_user_id = actor_of(request)
     # One INSERT in the request's transaction, with no ORM object to flush.
-    request.extapps_db.execute(
-        insert(AuditEvent).values(
-            action=event_type.action,
-            application_id=application.id if application is not None else None,
-            client_id=application.client_id if application is not None else None,
-            actor_user_id=actor_user_id,
-            subject_user_id=subject_user_id,
-            remote_addr=getattr(request, "remote_addr", None),
-            details=dict(details),
-        )
+    db = request.extapps_db
+    db.execute(
+        _INSERT_AUDIT_ROW,
+        {
+            "action": event_type.action,
+            "application_id": application.id if application is not None else None,
+            "client_id": application.client_id if application is not None else None,
+            "actor_user_id": actor_user_id,
+            "subject_user_id": subject_user_id,
+            "remote_addr": getattr(request, "remote_addr", None),
+            "details": dict(details),
+        },
     )
+    mark_written(db)
     event = event_type(
         request=request,
         application=application,

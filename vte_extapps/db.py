@@ -20,6 +20,10 @@ from .settings import ExtAppsSettings
 
 SESSION_FACTORY_KEY = "vte_extapps.session_factory"
 
+# The sessions zope.sqlalchemy has joined to a transaction, by its own record;
+# it offers no public way to ask.
+_JOINED_SESSIONS = zope.sqlalchemy.datamanager._SESSION_STATE
+
 
 def request_dbsession(request: Request) -> Session:
     """The session for this request's plugin work."""
@@ -29,6 +33,20 @@ def request_dbsession(request: Request) -> Session:
     session = factory()
     zope.sqlalchemy.register(session, transaction_manager=request.tm)
     return session
+
+
+def mark_written(session: Session) -> None:
+    """Tell the transaction ``session`` has joined that it wrote, so it commits.
+
+    zope.sqlalchemy sees ORM writes on its own, not INSERTs built on a table
+    and executed through the session; without the mark, a request whose only
+    writes are such INSERTs ends in a rollback. Call it after the statement,
+    when a session registered with zope.sqlalchemy has joined its transaction.
+    A session outside any transaction manager commits by itself: it is left
+    alone rather than joined to the thread's default manager.
+    """
+    if session in _JOINED_SESSIONS:
+        zope.sqlalchemy.mark_changed(session)
 
 
 def includeme(config: Configurator) -> None:

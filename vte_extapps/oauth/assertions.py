@@ -13,10 +13,12 @@ from typing import Any
 
 import jwt
 from pyramid.request import Request
+from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..credentials import digest
-from ..models import Application, ClientKey, UsedAssertion
+from ..db import mark_written
+from ..models import Application, ClientKey, UsedAssertion, metadata
 from ..services.configuration import general_configuration
 from ..settings import ExtAppsSettings
 
@@ -54,17 +56,31 @@ def claimed_client_id(assertion: str) -> str:
     return issuer
 
 
+_key = ClientKey.__table__.c
+
+# What checking a signature needs of each registered key, as plain rows, in
+# the order they were registered; built once.
+_KEYS_OF_APPLICATION = (
+    select(_key.kid, _key.algorithm, _key.public_jwk)
+    .where(_key.application_id == bindparam("application_id"))
+    .order_by(_key.id)
+)
+
+
 def _candidate_keys(
-    application: Application, header: dict[str, Any]
-) -> list[ClientKey]:
+    request: Request, application: Application, header: dict[str, Any]
+) -> list[Row[Any]]:
     # RFC 7515 4.1.4: kid only picks among keys registered for this client;
     # jwk, jku, x5u and x5c in the header are never looked at.
     kid = header.get("kid")
-    if kid is None:
-        return list(application.keys)
-    if not isinstance(kid, str):
+    if kid is not None and not isinstance(kid, str):
         raise AssertionRefused("kid must be text")
-    keys = [key for key in application.keys if key.kid == kid]
+    registered = request.extapps_db.execute(
+        _KEYS_OF_APPLICATION, {"application_id": application.id}
+    ).all()
+    if kid is None:
+        return list(registered)
+    keys = [key for key in registered if key.kid == kid]
     if not keys:
         raise AssertionRefused("unknown kid")
     return keys
@@ -78,7 +94,7 @@ def _allowed_algorithms(request: Request, application: Application) -> set[str]:
 
 
 def _decode(
-    assertion: str, key: ClientKey, algorithms: Sequence[str], client_id: str
+    assertion: str, key: Row[Any], algorithms: Sequence[str], client_id: str
 ) -> dict[str, Any]:
     return jwt.decode(
         assertion,
@@ -110,7 +126,7 @@ def verify_assertion(
     # from the header alone; none and HMAC are not on the list.
     allowed = _allowed_algorithms(request, application)
     claims: dict[str, Any] | None = None
-    for key in _candidate_keys(application, header):
+    for key in _candidate_keys(request, application, header):
         if key.algorithm not in allowed or header.get("alg") != key.algorithm:
             continue
         try:
@@ -156,6 +172,10 @@ def _check_claims(
         raise AssertionRefused("jti must be text of at most 512 characters")
 
 
+#: Built once; each assertion only binds its values.
+_INSERT_USED_JTI = insert(metadata.tables[UsedAssertion.__tablename__])
+
+
 def _use_once(
     request: Request, application: Application, claims: dict[str, Any]
 ) -> None:
@@ -168,12 +188,14 @@ def _use_once(
     db = request.extapps_db
     try:
         with db.begin_nested():
-            db.add(
-                UsedAssertion(
-                    application_id=application.id,
-                    jti_digest=digest(claims["jti"]),
-                    expires_at=expires_at,
-                )
+            db.execute(
+                _INSERT_USED_JTI,
+                {
+                    "application_id": application.id,
+                    "jti_digest": digest(claims["jti"]),
+                    "expires_at": expires_at,
+                },
             )
     except IntegrityError:
         raise AssertionRefused("jti already used") from None
+    mark_written(db)

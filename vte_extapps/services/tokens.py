@@ -15,7 +15,8 @@ from sqlalchemy import CursorResult, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..credentials import ACCESS_TOKEN_PREFIX, REFRESH_TOKEN_PREFIX, digest, new_token
-from ..models import AccessToken, Grant, RefreshToken, utcnow
+from ..db import mark_written
+from ..models import AccessToken, Grant, RefreshToken, metadata, utcnow
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,12 +92,19 @@ def issue_refresh_token(
     return IssuedToken(token_id, value, idle_expires_at)
 
 
+#: Built once; each token only binds its values.
+_INSERT_ROW = {
+    AccessToken: insert(metadata.tables[AccessToken.__tablename__]),
+    RefreshToken: insert(metadata.tables[RefreshToken.__tablename__]),
+}
+
+
 def _insert(
     db: Session, model: type[AccessToken] | type[RefreshToken], **values: Any
 ) -> int:
     # One INSERT and no ORM object: nothing in the request reads the row back.
-    # Through the mapped class, so the request's transaction sees a write.
-    result = cast(CursorResult[Any], db.execute(insert(model).values(**values)))
+    result = cast(CursorResult[Any], db.execute(_INSERT_ROW[model], values))
+    mark_written(db)
     inserted = result.inserted_primary_key
     if inserted is None:
         raise RuntimeError(f"the database did not report the new {model.__name__}")
