@@ -15,6 +15,7 @@ from typing import Any
 
 from pyramid.config import Configurator
 from pyramid.exceptions import BadCSRFOrigin
+from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.request import Request
 from pyramid.response import Response
 
@@ -57,5 +58,41 @@ def origin_checked_view(view: Callable[..., Response], info: Any) -> Any:
     return checked
 
 
+def readable_form_view(view: Callable[..., Response], info: Any) -> Any:
+    """A view deriver: a form body that cannot be parsed is the sender's mistake.
+
+    WebOb raises ``ValueError`` for a multipart body without a usable
+    boundary; Pyramid's CSRF check reads the body first, so without this the
+    plugin's pages would answer 500. The OAuth endpoints answer such bodies
+    in JSON themselves.
+    """
+    if info.exception_only:
+        return view
+
+    def checked(context: Any, request: Request) -> Response:
+        route = request.matched_route
+        if (
+            request.method not in SAFE_METHODS
+            and route is not None
+            and route.name.startswith("vte_extapps.")
+            and route.name not in MACHINE_ROUTES
+        ):
+            try:
+                request.POST  # noqa: B018 - parsed here to catch what cannot be
+            except ValueError:
+                raise HTTPBadRequest("the form could not be read") from None
+        return view(context, request)
+
+    return checked
+
+
 def includeme(config: Configurator) -> None:
     config.add_view_deriver(origin_checked_view, "vte_extapps_origin")
+
+    # Before Pyramid's CSRF check, which reads the body.
+    config.add_view_deriver(
+        readable_form_view,
+        "vte_extapps_readable_form",
+        under="secured_view",
+        over="csrf_view",
+    )

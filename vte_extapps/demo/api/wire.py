@@ -120,7 +120,11 @@ def read_params(request: Request) -> dict[str, Any]:
         if not isinstance(params, dict):
             raise ApiError("the body must be a JSON object")
         return params
-    return dict(request.POST.items())
+    try:
+        return dict(request.POST.items())
+    except ValueError:
+        # WebOb refuses a multipart body without a usable boundary.
+        raise ApiError("the body is not a valid form") from None
 
 
 def text_param(params: Mapping[str, Any], name: str) -> str:
