@@ -14,6 +14,7 @@ from typing import Any
 import jwt
 from pyramid.request import Request
 from sqlalchemy import Row, bindparam, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from ..credentials import digest
@@ -172,30 +173,46 @@ def _check_claims(
         raise AssertionRefused("jti must be text of at most 512 characters")
 
 
-#: Built once; each assertion only binds its values.
-_INSERT_USED_JTI = insert(metadata.tables[UsedAssertion.__tablename__])
+_used_assertion = metadata.tables[UsedAssertion.__tablename__]
+
+#: Built once; each assertion only binds its values. Where the database can
+#: skip a duplicate in the INSERT itself, a lost race returns no row;
+#: elsewhere it is an IntegrityError inside a savepoint.
+_INSERT_USED_JTI = insert(_used_assertion)
+_INSERT_NEW_JTI = {
+    "postgresql": postgresql.insert(_used_assertion)
+    .on_conflict_do_nothing(index_elements=["application_id", "jti_digest"])
+    .returning(_used_assertion.c.id),
+    "sqlite": sqlite.insert(_used_assertion)
+    .on_conflict_do_nothing(index_elements=["application_id", "jti_digest"])
+    .returning(_used_assertion.c.id),
+}
 
 
 def _use_once(
     request: Request, application: Application, claims: dict[str, Any]
 ) -> None:
     # RFC 7523 3 item 7: a jti is accepted once. The unique index makes that
-    # hold across processes; the savepoint keeps the request's transaction
-    # usable when the insert loses.
+    # hold across processes.
     expires_at = datetime.datetime.fromtimestamp(
         int(claims["exp"]) + LEEWAY_SECONDS, datetime.UTC
     )
+    values = {
+        "application_id": application.id,
+        "jti_digest": digest(claims["jti"]),
+        "expires_at": expires_at,
+    }
     db = request.extapps_db
-    try:
-        with db.begin_nested():
-            db.execute(
-                _INSERT_USED_JTI,
-                {
-                    "application_id": application.id,
-                    "jti_digest": digest(claims["jti"]),
-                    "expires_at": expires_at,
-                },
-            )
-    except IntegrityError:
-        raise AssertionRefused("jti already used") from None
+    insert_if_new = _INSERT_NEW_JTI.get(db.get_bind().dialect.name)
+    if insert_if_new is not None:
+        if db.execute(insert_if_new, values).first() is None:
+            raise AssertionRefused("jti already used")
+    else:
+        # The savepoint keeps the request's transaction usable when the
+        # insert loses.
+        try:
+            with db.begin_nested():
+                db.execute(_INSERT_USED_JTI, values)
+        except IntegrityError:
+            raise AssertionRefused("jti already used") from None
     mark_written(db)
