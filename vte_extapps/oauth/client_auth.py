@@ -213,6 +213,8 @@ def _hold_for_assertion(request: Request, application: Application) -> None:
     # update of that row then deadlocks with the loser. Holding the row first
     # makes the twin wait, then find its jti used. PostgreSQL's key-share
     # lock does not conflict with that update.
+    # TODO: take the lock only once the signature checks out, next to the jti
+    # insert, so that junk assertions naming a real client hold nothing.
     db = request.extapps_db
     if db.get_bind().dialect.name in {"mysql", "mariadb"}:
         db.execute(_LOCK_APPLICATION, {"id": application.id})
