@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import zope.sqlalchemy
@@ -14,6 +15,21 @@ from sqlalchemy.pool import ConnectionPoolEntry, PoolResetState
 
 SESSION_FACTORY_KEY = "dbsession_factory"
 
+#: Where a request's session keeps the zope.sqlalchemy events bound to its
+#: request's transaction manager.
+TRANSACTION_EVENTS_KEY = "zope_transaction_events"
+
+# zope.sqlalchemy's session events, and how to find the session in each.
+_SESSION_OF: dict[str, Callable[..., Session]] = {
+    "after_begin": lambda session, transaction, connection: session,
+    "after_attach": lambda session, instance: session,
+    "after_flush": lambda session, flush_context: session,
+    "after_bulk_update": lambda context: context.session,
+    "after_bulk_delete": lambda context: context.session,
+    "before_commit": lambda session: session,
+    "do_orm_execute": lambda state: state.session,
+}
+
 
 def dbsession(request: Request) -> Session:
     """The request's session, committed or aborted with its transaction.
@@ -24,9 +40,27 @@ def dbsession(request: Request) -> Session:
     session: Session | None = request.environ.get("app.dbsession")
     if session is None:
         factory: sessionmaker[Session] = request.registry[SESSION_FACTORY_KEY]
-        session = factory()
-        zope.sqlalchemy.register(session, transaction_manager=request.tm)
+        events = zope.sqlalchemy.ZopeTransactionEvents(transaction_manager=request.tm)
+        session = factory(info={TRANSACTION_EVENTS_KEY: events})
     return session
+
+
+def forward_transaction_events(factory: sessionmaker[Session]) -> None:
+    """Hand each session's events to the zope.sqlalchemy events it carries.
+
+    The listeners are registered once, on the factory: registering them on
+    every request's session, as ``zope.sqlalchemy.register`` does, costs
+    about 0.1 ms a request. Each session still joins its own request's
+    transaction manager, named in its ``info``.
+    """
+    for name, session_of in _SESSION_OF.items():
+
+        def forward(*args: Any, name: str = name, session_of: Any = session_of) -> None:
+            events = session_of(*args).info.get(TRANSACTION_EVENTS_KEY)
+            if events is not None:
+                getattr(events, name)(*args)
+
+        event.listen(factory, name, forward)
 
 
 def roll_back_on_return(
@@ -81,7 +115,9 @@ def includeme(config: Configurator) -> None:
     engine = engine_from_config(config.get_settings(), "sqlalchemy.")
     event.listen(engine, "reset", roll_back_on_return)
     nest_sqlite_savepoints(engine)
-    config.registry[SESSION_FACTORY_KEY] = sessionmaker(bind=engine)
+    factory = sessionmaker(bind=engine)
+    forward_transaction_events(factory)
+    config.registry[SESSION_FACTORY_KEY] = factory
 
     # The session joins the request's transaction: pyramid_tm commits it when
     # the view succeeds and aborts it when anything raises.
