@@ -113,6 +113,21 @@ def test_signing_out_without_the_csrf_token_is_refused(
     testapp.get("/", status=200)
 
 
+@pytest.mark.parametrize("path", ["/login", "/logout"])
+@pytest.mark.parametrize(
+    "content_type", ["multipart/form-data", "multipart/form-data; boundary=zz"]
+)
+def test_a_form_that_cannot_be_read_is_refused_not_failed(
+    testapp: webtest.TestApp, path: str, content_type: str
+) -> None:
+    testapp.post(
+        path,
+        b"username=alice&password=alice",
+        headers={"Content-Type": content_type},
+        status=400,
+    )
+
+
 def test_signing_out_takes_a_post(testapp: webtest.TestApp) -> None:
     login(testapp, "alice")
     testapp.get("/logout", status=404)

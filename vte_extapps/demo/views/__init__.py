@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pyramid.config import Configurator
 from pyramid.events import BeforeRender, NewResponse
+from pyramid.httpexceptions import HTTPBadRequest
+from pyramid.request import Request
+from pyramid.response import Response
 
 from .. import resources
 from ..modules import MODULES
@@ -35,7 +40,43 @@ def add_module_menu(event: BeforeRender) -> None:
     ]
 
 
+#: The CRM's own pages that take forms.
+PAGE_ROUTES = frozenset({"login", "logout", "home", "module", "record"})
+
+
+def readable_form_view(view: Any, info: Any) -> Any:
+    """A form body that cannot be parsed is a 400 on the CRM's pages.
+
+    WebOb raises ``ValueError`` for a multipart body without a usable
+    boundary, and the CSRF check reads the body before any view runs.
+    """
+    if info.exception_only:
+        return view
+
+    def checked(context: Any, request: Request) -> Response:
+        route = request.matched_route
+        # The web services and the plugin's routes answer in their own format.
+        own_page = route is not None and route.name in PAGE_ROUTES
+        if (
+            own_page
+            and request.method == "POST"
+            and request.content_type.startswith("multipart/")
+        ):
+            try:
+                request.POST  # noqa: B018 - parsed here to catch what cannot be
+            except ValueError:
+                raise HTTPBadRequest("the form could not be read") from None
+        return view(context, request)
+
+    return checked
+
+
 def includeme(config: Configurator) -> None:
+    # A broken form body is the sender's mistake, before the CSRF check.
+    config.add_view_deriver(
+        readable_form_view, "crm_readable_form", under="secured_view", over="csrf_view"
+    )
+
     # Headers on every response, pages and web services alike.
     config.add_subscriber(add_security_headers, NewResponse)
     config.add_subscriber(add_module_menu, BeforeRender)
