@@ -189,6 +189,11 @@ _INSERT_NEW_JTI = {
 }
 
 
+_LOCK_APPLICATION = (
+    select(Application.id).where(Application.id == bindparam("id")).with_for_update()
+)
+
+
 def _use_once(
     request: Request, application: Application, claims: dict[str, Any]
 ) -> None:
@@ -208,6 +213,12 @@ def _use_once(
         if db.execute(insert_if_new, values).first() is None:
             raise AssertionRefused("jti already used")
     else:
+        # MariaDB and MySQL: twins of one assertion would each take a shared
+        # lock on the application row (the foreign key), and the winner's
+        # later update of that row would deadlock with the loser. Holding the
+        # row first makes the twin wait, then find its jti used. Only
+        # assertions whose signature checked out get this far.
+        db.execute(_LOCK_APPLICATION, {"id": application.id})
         # The savepoint keeps the request's transaction usable when the
         # insert loses.
         try:

@@ -193,31 +193,12 @@ def _verify(
     if presented.method is Method.JWT:
         if not presented.assertion:
             raise AuthenticationFailed("wrong or missing client_assertion_type")
-        _hold_for_assertion(request, application)
         try:
             assertions.verify_assertion(
                 request, application, presented.assertion, audiences
             )
         except assertions.AssertionRefused as refused:
             raise AuthenticationFailed(refused.reason) from None
-
-
-_LOCK_APPLICATION = (
-    select(Application.id).where(Application.id == bindparam("id")).with_for_update()
-)
-
-
-def _hold_for_assertion(request: Request, application: Application) -> None:
-    # MariaDB and MySQL: twins of one assertion each take a shared lock on the
-    # application row (the used assertion's foreign key), and the winner's
-    # update of that row then deadlocks with the loser. Holding the row first
-    # makes the twin wait, then find its jti used. PostgreSQL's key-share
-    # lock does not conflict with that update.
-    # TODO: take the lock only once the signature checks out, next to the jti
-    # insert, so that junk assertions naming a real client hold nothing.
-    db = request.extapps_db
-    if db.get_bind().dialect.name in {"mysql", "mariadb"}:
-        db.execute(_LOCK_APPLICATION, {"id": application.id})
 
 
 _secret = ClientSecret.__table__.c
