@@ -101,6 +101,13 @@ def test_deactivating_the_user_in_the_host_ends_access_at_once(
     for token in (tokens["access_token"], tokens["refresh_token"]):
         assert introspect(testapp, web, token).json == {"active": False}
 
+    # The refresh found the user gone and revoked their tokens for good:
+    # activating alice again brings no application back.
+    dbsession.execute(update(User).where(User.username == "alice").values(active=True))
+    dbsession.expire_all()
+    assert api_status(testapp, tokens["access_token"]) == 401
+    assert refresh(testapp, web, tokens).json["error"] == "invalid_grant"
+
 
 def test_deactivating_the_application_ends_access_at_once(
     testapp: webtest.TestApp, web: Client, tokens: dict[str, Any], app: Any
@@ -113,7 +120,7 @@ def test_deactivating_the_application_ends_access_at_once(
         for form in page.forms.values()
         if form.action.endswith(f"/{web.client_id}/status")
     ]
-    status_form.submit().follow()
+    page = status_form.submit().follow()
 
     assert api_status(testapp, tokens["access_token"]) == 401
     # The application itself can no longer authenticate, so nothing it holds
@@ -122,3 +129,15 @@ def test_deactivating_the_application_ends_access_at_once(
     assert response.status_int == 401
     assert response.json["error"] == "invalid_client"
     assert introspect(testapp, web, tokens["access_token"]).status_int == 401
+
+    # Its tokens were revoked, not suspended: activating it again gives none
+    # of them back.
+    (status_form,) = [
+        form
+        for form in page.forms.values()
+        if form.action.endswith(f"/{web.client_id}/status")
+    ]
+    status_form.submit().follow()
+    assert api_status(testapp, tokens["access_token"]) == 401
+    assert refresh(testapp, web, tokens).json["error"] == "invalid_grant"
+    assert introspect(testapp, web, tokens["access_token"]).json == {"active": False}

@@ -74,10 +74,26 @@ class TokenIssuance(ValidatorBase):
         ):
             return False
         if not self.user_is_active(row.user_id):
+            self._user_gone(row, client)
             return False
         request.extapps_refresh = row
         request.user = row.user_id
         return True
+
+    def _user_gone(self, row: RefreshToken, client: Application) -> None:
+        # SECURITY G4: a user deactivated in the host loses every token for
+        # good, so that activating them again brings no application back.
+        if row.user_id is None:
+            return
+        revoked = tokens.revoke_user_tokens(self.db, row.user_id)
+        audit.record(
+            self.request,
+            audit.TokenRevoked,
+            client,
+            subject_user_id=row.user_id,
+            reason="user deactivated",
+            revoked_count=revoked,
+        )
 
     def _reused(self, row: RefreshToken, client: Application) -> None:
         # RFC 9700 4.14.2: a rotated token used again means two parties hold
