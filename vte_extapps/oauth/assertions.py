@@ -6,6 +6,7 @@ algorithms are acceptable, and that each assertion is used once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 from collections.abc import Sequence
@@ -40,21 +41,31 @@ class AssertionRefused(Exception):
         self.reason = reason
 
 
-def claimed_client_id(assertion: str) -> str:
-    """The client the assertion claims to come from, before any check.
+@dataclasses.dataclass(frozen=True, slots=True)
+class Claimed:
+    """What an assertion says of itself, before any check."""
 
-    RFC 7523 3: ``iss`` and ``sub`` both name the client.
+    client_id: str
+    header: dict[str, Any]
+
+
+def read_claim(assertion: str) -> Claimed:
+    """The client the assertion claims to come from, and its header, unchecked.
+
+    RFC 7523 3: ``iss`` and ``sub`` both name the client. The assertion is
+    parsed once here; ``verify_assertion`` takes the header from the result.
     """
     if len(assertion) > MAX_ASSERTION_LENGTH:
         raise AssertionRefused("assertion too long")
     try:
-        claims = jwt.decode(assertion, options={"verify_signature": False})
+        unverified = jwt.decode_complete(assertion, options={"verify_signature": False})
     except (jwt.PyJWTError, ValueError, TypeError):
         raise AssertionRefused("malformed assertion") from None
+    claims, header = unverified["payload"], unverified["header"]
     issuer, subject = claims.get("iss"), claims.get("sub")
     if not isinstance(issuer, str) or not issuer or issuer != subject:
         raise AssertionRefused("iss and sub must both name the client")
-    return issuer
+    return Claimed(issuer, header)
 
 
 _key = ClientKey.__table__.c
@@ -115,14 +126,14 @@ def verify_assertion(
     request: Request,
     application: Application,
     assertion: str,
+    claimed: Claimed,
     audiences: Sequence[str],
 ) -> None:
-    """Raise ``AssertionRefused`` unless ``assertion`` authenticates ``application``."""
-    try:
-        header = jwt.get_unverified_header(assertion)
-    except (jwt.PyJWTError, ValueError, TypeError):
-        raise AssertionRefused("malformed assertion") from None
+    """Raise ``AssertionRefused`` unless ``assertion`` authenticates ``application``.
 
+    ``claimed`` is what ``read_claim`` read from the same assertion.
+    """
+    header = claimed.header
     # RFC 8725 3.1: the algorithm comes from our allow-list and the key, never
     # from the header alone; none and HMAC are not on the list.
     allowed = _allowed_algorithms(request, application)

@@ -144,10 +144,12 @@ def authenticate(
     """The application the request authenticates as, or None (audited, counted)."""
     presented = presented_credentials(oauth_request)
     client_id = presented.client_id
-    refused = None
+    claimed: assertions.Claimed | None = None
+    refused: str | None = None
     if presented.method is Method.JWT and presented.assertion:
         try:
-            client_id = assertions.claimed_client_id(presented.assertion)
+            claimed = assertions.read_claim(presented.assertion)
+            client_id = claimed.client_id
         except assertions.AssertionRefused as problem:
             client_id, refused = None, problem.reason
 
@@ -159,7 +161,7 @@ def authenticate(
     try:
         if refused:
             raise AuthenticationFailed(refused)
-        _verify(request, presented, application, oauth_request, audiences)
+        _verify(request, presented, claimed, application, oauth_request, audiences)
     except AuthenticationFailed as failure:
         _failed(request, application, presented, failure.reason)
         return None
@@ -169,6 +171,7 @@ def authenticate(
 def _verify(
     request: Request,
     presented: Presented,
+    claimed: assertions.Claimed | None,
     application: Application | None,
     oauth_request: Any,
     audiences: list[str],
@@ -191,11 +194,11 @@ def _verify(
         raise AuthenticationFailed("client_id differs from the credentials")
 
     if presented.method is Method.JWT:
-        if not presented.assertion:
+        if not presented.assertion or claimed is None:
             raise AuthenticationFailed("wrong or missing client_assertion_type")
         try:
             assertions.verify_assertion(
-                request, application, presented.assertion, audiences
+                request, application, presented.assertion, claimed, audiences
             )
         except assertions.AssertionRefused as refused:
             raise AuthenticationFailed(refused.reason) from None
