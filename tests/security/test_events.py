@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.helpers import login, user_id_of
+from tests.oauth.conftest import register
 from tests.oauth.flows import (
     REVOKE,
     TOKEN,
@@ -29,7 +30,6 @@ from tests.oauth.flows import (
 from tests.ui.helpers import ADMIN_URL, check_boxes
 from vte_extapps import audit
 from vte_extapps.models import Application, AuditEvent, AuthMethod, ClientType
-from vte_extapps.services.applications import ApplicationForm, create_application
 
 #: Where every request of these tests comes from.
 ADDRESS = "203.0.113.9"
@@ -62,17 +62,6 @@ def admin(browser: webtest.TestApp) -> webtest.TestApp:
     return browser
 
 
-def register(extapps_request: Any, **fields: Any) -> Client:
-    fields.setdefault("scopes", ["invoice:read"])
-    issued = create_application(extapps_request, ApplicationForm(**fields))
-    return Client(
-        issued.application.client_id,
-        issued.client_secret,
-        issued.key_pair.private_key if issued.key_pair else None,
-        issued.application,
-    )
-
-
 @pytest.fixture
 def service(extapps_request: Any, dbsession: Session) -> Client:
     return register(
@@ -80,6 +69,7 @@ def service(extapps_request: Any, dbsession: Session) -> Client:
         name="Nightly sync",
         client_type=ClientType.SERVICE,
         run_as_user_id=user_id_of(dbsession, "alice"),
+        scopes=["invoice:read"],
     )
 
 
@@ -91,6 +81,7 @@ def web(extapps_request: Any) -> Client:
         client_type=ClientType.WEB,
         redirect_uris=[REDIRECT],
         offline_access=True,
+        scopes=["invoice:read"],
     )
 
 
