@@ -16,7 +16,7 @@ from pyramid.request import Request
 from sqlalchemy import insert
 
 from .db import mark_written
-from .models import Application, AuditEvent, metadata
+from .models import AnyApplication, AuditEvent, metadata
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +25,16 @@ _SECRET_WORDS = ("secret", "token", "code", "assertion", "verifier", "password",
 
 @dataclasses.dataclass(frozen=True)
 class ExtAppsEvent:
-    """Base of every event; subscribe to it to see them all."""
+    """Base of every event; subscribe to it to see them all.
+
+    ``application`` is the entity, except for events of the token, revocation
+    and introspection endpoints, which carry its plain ``ApplicationRecord``.
+    """
 
     action: ClassVar[str] = "event"
 
     request: Request | None
-    application: Application | None
+    application: AnyApplication | None
     subject_user_id: str | None
     details: Mapping[str, Any]
 
@@ -147,7 +151,7 @@ _INSERT_AUDIT_ROW = insert(metadata.tables[AuditEvent.__tablename__])
 def record(
     request: Request,
     event_type: type[ExtAppsEvent],
-    application: Application | None = None,
+    application: AnyApplication | None = None,
     *,
     subject_user_id: str | None = None,
     actor_user_id: str | None = None,

@@ -1,8 +1,11 @@
 """The plugin's tables. Import from here; the modules are one per aggregate."""
 
 from .application import (
+    APPLICATION_RECORD_COLUMNS,
+    AnyApplication,
     Application,
     ApplicationLogo,
+    ApplicationRecord,
     ApplicationStatus,
     AuthMethod,
     ClientKey,
@@ -16,10 +19,13 @@ from .meta import TABLE_PREFIX, Base, metadata, utcnow
 from .token import AccessToken, AuthorizationCode, RefreshToken, UsedAssertion
 
 __all__ = [
+    "APPLICATION_RECORD_COLUMNS",
     "TABLE_PREFIX",
     "AccessToken",
+    "AnyApplication",
     "Application",
     "ApplicationLogo",
+    "ApplicationRecord",
     "ApplicationStatus",
     "AuditEvent",
     "AuthMethod",

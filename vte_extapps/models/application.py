@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import enum
 from typing import Any
@@ -131,6 +132,50 @@ class Application(Base):
 
     def __repr__(self) -> str:
         return f"<Application {self.client_id} {self.name!r} {self.status.value}>"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ApplicationRecord:
+    """An application as the token endpoints read it: its columns, nothing more.
+
+    A plain row, neither tracked by the session nor able to load related
+    rows: authenticating a client needs a few values, not an entity. The
+    admin pages, the consent screen and the services work on ``Application``.
+    """
+
+    id: int
+    client_id: str
+    name: str
+    client_type: ClientType
+    auth_method: AuthMethod
+    status: ApplicationStatus
+    run_as_user_id: str | None
+    scopes: list[str]
+    redirect_uris: list[str]
+    offline_access: bool
+    jwt_algorithms: list[str] | None
+    access_token_lifetime: int | None
+    refresh_token_idle_lifetime: int | None
+    refresh_token_absolute_lifetime: int | None
+    last_used_at: datetime.datetime | None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is ApplicationStatus.ACTIVE
+
+    @property
+    def is_public(self) -> bool:
+        return self.auth_method is AuthMethod.NONE
+
+
+#: The columns an ``ApplicationRecord`` is built from, in its fields' order.
+APPLICATION_RECORD_COLUMNS = tuple(
+    Application.__table__.c[field.name]
+    for field in dataclasses.fields(ApplicationRecord)
+)
+
+#: An application as either side holds it: the entity or the plain record.
+AnyApplication = Application | ApplicationRecord
 
 
 class ClientSecret(Base):

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..credentials import digest
 from ..db import mark_written
-from ..models import Application, ClientKey, UsedAssertion, metadata
+from ..models import Application, ApplicationRecord, ClientKey, UsedAssertion, metadata
 from ..services.configuration import general_configuration
 from ..settings import ExtAppsSettings
 
@@ -80,7 +80,7 @@ _KEYS_OF_APPLICATION = (
 
 
 def _candidate_keys(
-    request: Request, application: Application, header: dict[str, Any]
+    request: Request, application: ApplicationRecord, header: dict[str, Any]
 ) -> list[Row[Any]]:
     # RFC 7515 4.1.4: kid only picks among keys registered for this client;
     # jwk, jku, x5u and x5c in the header are never looked at.
@@ -98,7 +98,7 @@ def _candidate_keys(
     return keys
 
 
-def _allowed_algorithms(request: Request, application: Application) -> set[str]:
+def _allowed_algorithms(request: Request, application: ApplicationRecord) -> set[str]:
     allowed = set(general_configuration(request).jwt_algorithms)
     if application.jwt_algorithms:
         allowed &= set(application.jwt_algorithms)
@@ -124,7 +124,7 @@ def _decode(
 
 def verify_assertion(
     request: Request,
-    application: Application,
+    application: ApplicationRecord,
     assertion: str,
     claimed: Claimed,
     audiences: Sequence[str],
@@ -206,7 +206,7 @@ _LOCK_APPLICATION = (
 
 
 def _use_once(
-    request: Request, application: Application, claims: dict[str, Any]
+    request: Request, application: ApplicationRecord, claims: dict[str, Any]
 ) -> None:
     # RFC 7523 3 item 7: a jti is accepted once. The unique index makes that
     # hold across processes.

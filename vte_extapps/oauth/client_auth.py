@@ -24,7 +24,14 @@ from sqlalchemy import bindparam, or_, select
 
 from .. import audit
 from ..credentials import digest, digests_match
-from ..models import Application, AuthMethod, ClientSecret, utcnow
+from ..models import (
+    APPLICATION_RECORD_COLUMNS,
+    Application,
+    ApplicationRecord,
+    AuthMethod,
+    ClientSecret,
+    utcnow,
+)
 from . import assertions, throttle
 
 log = logging.getLogger(__name__)
@@ -125,11 +132,27 @@ _APPLICATION_BY_CLIENT_ID = select(Application).where(
 
 
 def find_application(request: Request, client_id: str | None) -> Application | None:
+    """The application as an entity, for the pages that show or change it."""
     if not client_id or len(client_id) > 64:
         return None
     return request.extapps_db.scalars(
         _APPLICATION_BY_CLIENT_ID, {"client_id": client_id}
     ).first()
+
+
+_RECORD_BY_CLIENT_ID = select(*APPLICATION_RECORD_COLUMNS).where(
+    Application.__table__.c.client_id == bindparam("client_id")
+)
+
+
+def find_client(request: Request, client_id: str | None) -> ApplicationRecord | None:
+    """The application a token endpoint request names, as a plain record."""
+    if not client_id or len(client_id) > 64:
+        return None
+    row = request.extapps_db.execute(
+        _RECORD_BY_CLIENT_ID, {"client_id": client_id}
+    ).first()
+    return None if row is None else ApplicationRecord(*row)
 
 
 class AuthenticationFailed(Exception):
@@ -140,7 +163,7 @@ class AuthenticationFailed(Exception):
 
 def authenticate(
     request: Request, oauth_request: Any, audiences: list[str]
-) -> Application | None:
+) -> ApplicationRecord | None:
     """The application the request authenticates as, or None (audited, counted)."""
     presented = presented_credentials(oauth_request)
     client_id = presented.client_id
@@ -153,7 +176,7 @@ def authenticate(
         except assertions.AssertionRefused as problem:
             client_id, refused = None, problem.reason
 
-    application = find_application(request, client_id)
+    application = find_client(request, client_id)
     bucket = (
         application.client_id if application is not None else throttle.UNKNOWN_CLIENTS
     )
@@ -172,7 +195,7 @@ def _verify(
     request: Request,
     presented: Presented,
     claimed: assertions.Claimed | None,
-    application: Application | None,
+    application: ApplicationRecord | None,
     oauth_request: Any,
     audiences: list[str],
 ) -> None:
@@ -214,7 +237,7 @@ _LIVE_SECRET_DIGESTS = select(_secret.digest).where(
 
 
 def _live_secret_digests(
-    request: Request, application: Application | None
+    request: Request, application: ApplicationRecord | None
 ) -> list[str]:
     # The same query runs whoever asks: for an unknown client, or one without
     # a secret, it looks up application id 0, which never exists. Loading the
@@ -230,7 +253,7 @@ def _live_secret_digests(
 
 
 def _secret_matches(
-    request: Request, application: Application | None, secret: str
+    request: Request, application: ApplicationRecord | None, secret: str
 ) -> bool:
     stored = _live_secret_digests(request, application)
     candidates = stored or [_DUMMY_DIGEST]
@@ -242,7 +265,7 @@ def _secret_matches(
 
 def _failed(
     request: Request,
-    application: Application | None,
+    application: ApplicationRecord | None,
     presented: Presented,
     reason: str,
 ) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from .. import audit
 from ..credentials import digest
-from ..models import Application, AuthorizationCode, utcnow
+from ..models import AnyApplication, AuthorizationCode, utcnow
 from ..services import tokens
 from ..services.configuration import general_configuration
 from .validator import ValidatorBase
@@ -37,7 +37,7 @@ class CodeValidation(ValidatorBase):
         *args: Any,
         **kwargs: Any,
     ) -> None:
-        application: Application = request.client
+        application: AnyApplication = request.client
         now = utcnow()
         lifetime = general_configuration(self.request).authorization_code_lifetime
         self.db.add(
@@ -68,7 +68,7 @@ class CodeValidation(ValidatorBase):
         self,
         client_id: str,
         code: str,
-        client: Application,
+        client: AnyApplication,
         request: Any,
         *args: Any,
         **kwargs: Any,
@@ -98,7 +98,7 @@ class CodeValidation(ValidatorBase):
         request.scopes = list(row.scopes)
         return True
 
-    def _replayed(self, row: AuthorizationCode, client: Application) -> None:
+    def _replayed(self, row: AuthorizationCode, client: AnyApplication) -> None:
         # RFC 6749 4.1.2: the code leaked; what it produced may be in other hands.
         revoked = tokens.revoke_code_descendants(self.db, row.id)
         audit.record(
@@ -123,7 +123,7 @@ class CodeValidation(ValidatorBase):
         client_id: str,
         code: str,
         redirect_uri: str,
-        client: Application,
+        client: AnyApplication,
         request: Any,
         *args: Any,
         **kwargs: Any,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from .. import audit
 from ..credentials import digest
 from ..directives import user_directory
-from ..models import AccessToken, Application, RefreshToken, utcnow
+from ..models import AccessToken, AnyApplication, RefreshToken, utcnow
 from ..services import tokens
 from .validator import ValidatorBase
 
@@ -26,7 +26,7 @@ class TokenInspection(ValidatorBase):
         self,
         model: type[AccessToken] | type[RefreshToken],
         value: str,
-        client: Application,
+        client: AnyApplication,
     ) -> Any:
         return self.db.scalars(
             select(model).where(
@@ -42,7 +42,7 @@ class TokenInspection(ValidatorBase):
         *args: Any,
         **kwargs: Any,
     ) -> None:
-        application: Application = request.client
+        application: AnyApplication = request.client
         revoked = 0
         access = self._own(AccessToken, token, application)
         if access is not None:
@@ -71,7 +71,7 @@ class TokenInspection(ValidatorBase):
         *args: Any,
         **kwargs: Any,
     ) -> dict[str, Any] | None:
-        application: Application = request.client
+        application: AnyApplication = request.client
         now = utcnow()
         row = self._own(AccessToken, token, application)
         token_type = "Bearer"  # noqa: S105 - a token type, not a password

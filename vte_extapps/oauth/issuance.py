@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from .. import audit
 from ..credentials import digest
 from ..models import (
+    AnyApplication,
     Application,
     AuthorizationCode,
     Grant,
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 
 class TokenIssuance(ValidatorBase):
     def access_token_lifetime(self, request: Any) -> int:
-        application: Application = request.client
+        application: AnyApplication = request.client
         return (
             application.access_token_lifetime
             or general_configuration(self.request).access_token_lifetime
@@ -45,7 +46,7 @@ class TokenIssuance(ValidatorBase):
     def validate_refresh_token(
         self,
         refresh_token: str,
-        client: Application,
+        client: AnyApplication,
         request: Any,
         *args: Any,
         **kwargs: Any,
@@ -80,7 +81,7 @@ class TokenIssuance(ValidatorBase):
         request.user = row.user_id
         return True
 
-    def _user_gone(self, row: RefreshToken, client: Application) -> None:
+    def _user_gone(self, row: RefreshToken, client: AnyApplication) -> None:
         # SECURITY G4: a user deactivated in the host loses every token for
         # good, so that activating them again brings no application back.
         if row.user_id is None:
@@ -95,7 +96,7 @@ class TokenIssuance(ValidatorBase):
             revoked_count=revoked,
         )
 
-    def _reused(self, row: RefreshToken, client: Application) -> None:
+    def _reused(self, row: RefreshToken, client: AnyApplication) -> None:
         # RFC 9700 4.14.2: a rotated token used again means two parties hold
         # it; end the grant's tokens so that neither keeps access.
         if row.grant_id is not None:
@@ -133,7 +134,7 @@ class TokenIssuance(ValidatorBase):
         self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any
     ) -> None:
         """Store what the engine built, replacing its values with ours."""
-        application: Application = request.client
+        application: AnyApplication = request.client
         grant_type = request.grant_type
         code: AuthorizationCode | None = None
         parent: RefreshToken | None = None
@@ -199,7 +200,7 @@ class TokenIssuance(ValidatorBase):
         self,
         token: dict[str, Any],
         request: Any,
-        application: Application,
+        application: AnyApplication,
         user_id: str | None,
         grant_id: int | None,
         code_id: int | None,

@@ -14,7 +14,7 @@ from oauthlib.oauth2.rfc6749 import errors
 from pyramid.request import Request
 
 from ..directives import scope_catalog, user_directory
-from ..models import Application, ClientType
+from ..models import AnyApplication, ClientType
 from . import client_auth, discovery
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class ClientValidation(ValidatorBase):
         presented = client_auth.presented_credentials(request)
         if presented.method is not client_auth.Method.NONE:
             return True
-        application = client_auth.find_application(self.request, request.client_id)
+        application = client_auth.find_client(self.request, request.client_id)
         return application is None or not application.is_public
 
     def authenticate_client(self, request: Any, *args: Any, **kwargs: Any) -> bool:
@@ -68,7 +68,7 @@ class ClientValidation(ValidatorBase):
         self, client_id: str, request: Any, *args: Any, **kwargs: Any
     ) -> bool:
         # A public client names itself; PKCE binds it to its codes.
-        application = client_auth.find_application(self.request, client_id)
+        application = client_auth.find_client(self.request, client_id)
         if (
             application is None
             or not application.is_public
@@ -95,7 +95,7 @@ class ClientValidation(ValidatorBase):
         self, client_id: str, redirect_uri: str, request: Any, *args: Any, **kwargs: Any
     ) -> bool:
         # RFC 9700 4.1.3: exact string comparison, nothing normalised.
-        application: Application = request.client
+        application: AnyApplication = request.client
         return redirect_uri in application.redirect_uris
 
     def get_default_redirect_uri(
@@ -108,7 +108,7 @@ class ClientValidation(ValidatorBase):
         self,
         client_id: str,
         response_type: str,
-        client: Application,
+        client: AnyApplication,
         request: Any,
         *args: Any,
         **kwargs: Any,
@@ -125,7 +125,7 @@ class ClientValidation(ValidatorBase):
         self,
         client_id: str,
         grant_type: str,
-        client: Application,
+        client: AnyApplication,
         request: Any,
         *args: Any,
         **kwargs: Any,
@@ -136,7 +136,7 @@ class ClientValidation(ValidatorBase):
         self,
         client_id: str,
         scopes: list[str],
-        client: Application,
+        client: AnyApplication,
         request: Any,
         *args: Any,
         **kwargs: Any,
@@ -149,7 +149,7 @@ class ClientValidation(ValidatorBase):
     def get_default_scopes(
         self, client_id: str, request: Any, *args: Any, **kwargs: Any
     ) -> list[str]:
-        application: Application | None = request.client
+        application: AnyApplication | None = request.client
         return list(application.scopes) if application is not None else []
 
     def validate_bearer_token(
