@@ -20,7 +20,7 @@ from urllib.parse import unquote_plus
 
 from oauthlib.oauth2.rfc6749 import errors
 from pyramid.request import Request
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from .. import audit
 from ..credentials import digest, digests_match
@@ -140,19 +140,49 @@ def find_application(request: Request, client_id: str | None) -> Application | N
     ).first()
 
 
-_RECORD_BY_CLIENT_ID = select(*APPLICATION_RECORD_COLUMNS).where(
-    Application.__table__.c.client_id == bindparam("client_id")
+_application = Application.__table__
+_secret = ClientSecret.__table__.c
+
+# The application and the digests of its live secrets in one statement: a row
+# per live secret, or one without a digest. Built once.
+_CLIENT_AND_SECRETS = (
+    select(*APPLICATION_RECORD_COLUMNS, _secret.digest)
+    .select_from(_application)
+    .outerjoin(
+        ClientSecret.__table__,
+        and_(
+            _secret.application_id == _application.c.id,
+            or_(_secret.expires_at.is_(None), _secret.expires_at > bindparam("now")),
+        ),
+    )
+    .where(_application.c.client_id == bindparam("client_id"))
 )
+
+
+def _client_and_secrets(
+    request: Request, client_id: str | None
+) -> tuple[ApplicationRecord | None, list[str]]:
+    """The application named, as a plain record, and its live secrets' digests.
+
+    An application registered without a secret key has no digests here, even
+    if rows from an earlier registration remain.
+    """
+    if not client_id or len(client_id) > 64:
+        return None, []
+    rows = request.extapps_db.execute(
+        _CLIENT_AND_SECRETS, {"client_id": client_id, "now": utcnow()}
+    ).all()
+    if not rows:
+        return None, []
+    application = ApplicationRecord(*rows[0][:-1])
+    if application.auth_method is not AuthMethod.SECRET:
+        return application, []
+    return application, [row[-1] for row in rows if row[-1] is not None]
 
 
 def find_client(request: Request, client_id: str | None) -> ApplicationRecord | None:
     """The application a token endpoint request names, as a plain record."""
-    if not client_id or len(client_id) > 64:
-        return None
-    row = request.extapps_db.execute(
-        _RECORD_BY_CLIENT_ID, {"client_id": client_id}
-    ).first()
-    return None if row is None else ApplicationRecord(*row)
+    return _client_and_secrets(request, client_id)[0]
 
 
 class AuthenticationFailed(Exception):
@@ -176,7 +206,9 @@ def authenticate(
         except assertions.AssertionRefused as problem:
             client_id, refused = None, problem.reason
 
-    application = find_client(request, client_id)
+    # The same single statement runs for a known client and an unknown one
+    # (RFC 6819 5.1.4.2.3), so timing tells nothing about which it was.
+    application, secrets = _client_and_secrets(request, client_id)
     bucket = (
         application.client_id if application is not None else throttle.UNKNOWN_CLIENTS
     )
@@ -184,7 +216,9 @@ def authenticate(
     try:
         if refused:
             raise AuthenticationFailed(refused)
-        _verify(request, presented, claimed, application, oauth_request, audiences)
+        _verify(
+            request, presented, claimed, application, secrets, oauth_request, audiences
+        )
     except AuthenticationFailed as failure:
         _failed(request, application, presented, failure.reason)
         return None
@@ -196,12 +230,13 @@ def _verify(
     presented: Presented,
     claimed: assertions.Claimed | None,
     application: ApplicationRecord | None,
+    secrets: list[str],
     oauth_request: Any,
     audiences: list[str],
 ) -> None:
     # Done before any other check, so every path costs one comparison.
     if presented.method in {Method.BASIC, Method.POST} and not _secret_matches(
-        request, application, presented.secret or ""
+        secrets, presented.secret or ""
     ):
         raise AuthenticationFailed("wrong secret")
     if application is None:
@@ -227,35 +262,9 @@ def _verify(
             raise AuthenticationFailed(refused.reason) from None
 
 
-_secret = ClientSecret.__table__.c
-
-# Digests only, as plain rows; built once.
-_LIVE_SECRET_DIGESTS = select(_secret.digest).where(
-    _secret.application_id == bindparam("application_id"),
-    or_(_secret.expires_at.is_(None), _secret.expires_at > bindparam("now")),
-)
-
-
-def _live_secret_digests(
-    request: Request, application: ApplicationRecord | None
-) -> list[str]:
-    # The same query runs whoever asks: for an unknown client, or one without
-    # a secret, it looks up application id 0, which never exists. Loading the
-    # application's secrets only when it is known would tell the two apart.
-    application_id = 0
-    if application is not None and application.auth_method is AuthMethod.SECRET:
-        application_id = application.id
-    return list(
-        request.extapps_db.scalars(
-            _LIVE_SECRET_DIGESTS, {"application_id": application_id, "now": utcnow()}
-        )
-    )
-
-
-def _secret_matches(
-    request: Request, application: ApplicationRecord | None, secret: str
-) -> bool:
-    stored = _live_secret_digests(request, application)
+def _secret_matches(stored: list[str], secret: str) -> bool:
+    # Without a live secret, a dummy digest is compared, so that every
+    # request does the same work.
     candidates = stored or [_DUMMY_DIGEST]
     presented = digest(secret)
     # Every candidate is compared, so timing tells nothing about which matched.
