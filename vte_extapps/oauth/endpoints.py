@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from oauthlib.oauth2.rfc6749 import errors
 from pyramid.request import Request
@@ -23,15 +23,24 @@ log = logging.getLogger(__name__)
 
 FORM = "application/x-www-form-urlencoded"
 
-
-def _form_parameters(request: Request) -> list[tuple[str, str]]:
-    """The form body as pairs, duplicates kept, so the engine can refuse them."""
-    return [
-        (name, value) for name, value in request.POST.items() if isinstance(value, str)
-    ]
+Parameters = list[tuple[str, str]]
 
 
-def _encoded(parameters: list[tuple[str, str]]) -> str:
+def _form_parameters(request: Request) -> Parameters:
+    """The form body as pairs, duplicates kept, so the engine can refuse them.
+
+    Decoded as WebOb decodes a form, bytes that are not UTF-8 replaced, but
+    without the multipart machinery: ``_refusal`` took only form-encoded bodies.
+    """
+    return parse_qsl(
+        request.body.decode("utf-8", "replace"),
+        keep_blank_values=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+
+
+def _encoded(parameters: Parameters) -> str:
     # The engine turns a list of pairs into a dict, losing repeated
     # parameters; handed as a form-encoded string, it sees every one.
     return urlencode(parameters)
@@ -56,7 +65,6 @@ def _refusal(request: Request) -> errors.OAuth2Error | None:
     return None
 
 
-Parameters = list[tuple[str, str]]
 Check = Callable[[Parameters], errors.OAuth2Error | None]
 
 
@@ -68,11 +76,7 @@ def _call_engine(
     parameters: Parameters = []
     refusal = _refusal(request)
     if refusal is None:
-        try:
-            parameters = _form_parameters(request)
-        except UnicodeDecodeError:
-            refusal = errors.InvalidRequestError(description="The body is not UTF-8.")
-    if refusal is None:
+        parameters = _form_parameters(request)
         refusal = check(parameters)
     if refusal is not None:
         response = error_response(request, refusal)
