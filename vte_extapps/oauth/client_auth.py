@@ -20,7 +20,7 @@ from urllib.parse import unquote_plus
 
 from oauthlib.oauth2.rfc6749 import errors
 from pyramid.request import Request
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import and_, bindparam, func, literal_column, or_, select
 
 from .. import audit
 from ..credentials import digest, digests_match
@@ -29,6 +29,7 @@ from ..models import (
     Application,
     ApplicationRecord,
     AuthMethod,
+    ClientAuthFailure,
     ClientSecret,
     utcnow,
 )
@@ -143,11 +144,22 @@ def find_application(request: Request, client_id: str | None) -> Application | N
 _application = Application.__table__
 _secret = ClientSecret.__table__.c
 
-# The application and the digests of its live secrets in one statement: a row
-# per live secret, or one without a digest. Built once.
-_CLIENT_AND_SECRETS = (
-    select(*APPLICATION_RECORD_COLUMNS, _secret.digest)
-    .select_from(_application)
+_failure = ClientAuthFailure.__table__.c
+
+# Who the caller is, in one statement that does the same work whether or not
+# the client exists (RFC 6819 5.1.4.2.3): the application, a row per live
+# secret, and the failures counted against its throttle bucket, the shared one
+# for an unknown id. Joined onto a one-row table, it returns a row for an
+# unknown id too. The count is read fresh, never from the session's identity
+# map, so failures counted by other processes weigh at once. Built once.
+_ONE_ROW = select(literal_column("1").label("one")).subquery("one_row")
+_CALLER = select(
+    *APPLICATION_RECORD_COLUMNS,
+    _secret.digest,
+    _failure.failures,
+    _failure.window_started_at,
+).select_from(
+    _ONE_ROW.outerjoin(_application, _application.c.client_id == bindparam("client_id"))
     .outerjoin(
         ClientSecret.__table__,
         and_(
@@ -155,34 +167,46 @@ _CLIENT_AND_SECRETS = (
             or_(_secret.expires_at.is_(None), _secret.expires_at > bindparam("now")),
         ),
     )
-    .where(_application.c.client_id == bindparam("client_id"))
+    .outerjoin(
+        ClientAuthFailure.__table__,
+        _failure.client_id
+        == func.coalesce(_application.c.client_id, throttle.UNKNOWN_CLIENTS),
+    )
 )
 
 
-def _client_and_secrets(
-    request: Request, client_id: str | None
-) -> tuple[ApplicationRecord | None, list[str]]:
-    """The application named, as a plain record, and its live secrets' digests.
+@dataclasses.dataclass(frozen=True)
+class Caller:
+    """The application a request names, if any, and what it is checked against."""
 
-    An application registered without a secret key has no digests here, even
-    if rows from an earlier registration remain.
-    """
+    application: ApplicationRecord | None
+    #: The digests of its live secrets; none unless it uses a secret key, even
+    #: if rows from an earlier registration remain.
+    secrets: list[str] = dataclasses.field(repr=False)
+    bucket: str
+    failures: throttle.Failures
+
+
+def _caller(request: Request, client_id: str | None) -> Caller:
     if not client_id or len(client_id) > 64:
-        return None, []
+        client_id = None
     rows = request.extapps_db.execute(
-        _CLIENT_AND_SECRETS, {"client_id": client_id, "now": utcnow()}
+        _CALLER, {"client_id": client_id, "now": utcnow()}
     ).all()
-    if not rows:
-        return None, []
-    application = ApplicationRecord(*rows[0][:-1])
-    if application.auth_method is not AuthMethod.SECRET:
-        return application, []
-    return application, [row[-1] for row in rows if row[-1] is not None]
+    first = rows[0]
+    failures = throttle.Failures(first.failures, first.window_started_at)
+    if first.id is None:
+        return Caller(None, [], throttle.UNKNOWN_CLIENTS, failures)
+    application = ApplicationRecord(*first[: len(APPLICATION_RECORD_COLUMNS)])
+    secrets: list[str] = []
+    if application.auth_method is AuthMethod.SECRET:
+        secrets = [row.digest for row in rows if row.digest is not None]
+    return Caller(application, secrets, application.client_id, failures)
 
 
 def find_client(request: Request, client_id: str | None) -> ApplicationRecord | None:
     """The application a token endpoint request names, as a plain record."""
-    return _client_and_secrets(request, client_id)[0]
+    return _caller(request, client_id).application
 
 
 class AuthenticationFailed(Exception):
@@ -206,18 +230,20 @@ def authenticate(
         except assertions.AssertionRefused as problem:
             client_id, refused = None, problem.reason
 
-    # The same single statement runs for a known client and an unknown one
-    # (RFC 6819 5.1.4.2.3), so timing tells nothing about which it was.
-    application, secrets = _client_and_secrets(request, client_id)
-    bucket = (
-        application.client_id if application is not None else throttle.UNKNOWN_CLIENTS
-    )
-    throttle.refuse_if_throttled(request, bucket)
+    caller = _caller(request, client_id)
+    application = caller.application
+    throttle.refuse_if_throttled(request, caller.bucket, caller.failures)
     try:
         if refused:
             raise AuthenticationFailed(refused)
         _verify(
-            request, presented, claimed, application, secrets, oauth_request, audiences
+            request,
+            presented,
+            claimed,
+            application,
+            caller.secrets,
+            oauth_request,
+            audiences,
         )
     except AuthenticationFailed as failure:
         _failed(request, application, presented, failure.reason)

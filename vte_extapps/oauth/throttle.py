@@ -8,12 +8,13 @@ the table nor lock out a real application.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 
 from oauthlib.oauth2.rfc6749 import errors
 from pyramid.request import Request
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from ..models import ClientAuthFailure, utcnow
@@ -44,22 +45,24 @@ def _settings(request: Request) -> ExtAppsSettings:
     return request.registry["vte_extapps.settings"]
 
 
-_failure = ClientAuthFailure.__table__.c
+@dataclasses.dataclass(frozen=True, slots=True)
+class Failures:
+    """A bucket's failures in its window, as read with the client; None if none."""
 
-# Read fresh on every request (never from the session's identity map), so that
-# failures counted by other processes weigh at once; built once.
-_BUCKET_COUNT = select(_failure.failures, _failure.window_started_at).where(
-    _failure.client_id == bindparam("bucket")
-)
+    counted: int | None
+    window_started_at: datetime.datetime | None
 
 
-def refuse_if_throttled(request: Request, bucket: str) -> None:
+def refuse_if_throttled(request: Request, bucket: str, failures: Failures) -> None:
     """Raise ``TooManyFailures`` while ``bucket`` is over its limit."""
     settings = _settings(request)
-    row = request.extapps_db.execute(_BUCKET_COUNT, {"bucket": bucket}).first()
-    if row is None or row.failures < settings.auth_failure_limit:
+    if (
+        failures.counted is None
+        or failures.window_started_at is None
+        or failures.counted < settings.auth_failure_limit
+    ):
         return
-    ends = row.window_started_at + datetime.timedelta(
+    ends = failures.window_started_at + datetime.timedelta(
         seconds=settings.auth_failure_window
     )
     remaining = int((ends - utcnow()).total_seconds()) + 1
