@@ -33,10 +33,9 @@ from .flows import (
 UNRESERVED = string.ascii_letters + string.digits + "-._~"
 
 
-def test_only_digests_of_tokens_and_secrets_are_stored(
-    testapp: webtest.TestApp, web: Client, dbsession: Session
-) -> None:
-    login(testapp, "alice")
+def connect(testapp: webtest.TestApp, web: Client) -> tuple[str, str, dict[str, Any]]:
+    """A signed-in user approves the portal and its server redeems the code:
+    the code, its verifier and the token response, for looking them up."""
     verifier, challenge = pkce()
     code = get_code(testapp, web, WEB_REDIRECT, challenge)
     body = post_token(
@@ -48,6 +47,14 @@ def test_only_digests_of_tokens_and_secrets_are_stored(
         redirect_uri=WEB_REDIRECT,
         code_verifier=verifier,
     ).json
+    return code, verifier, body
+
+
+def test_only_digests_of_tokens_and_secrets_are_stored(
+    testapp: webtest.TestApp, web: Client, dbsession: Session
+) -> None:
+    login(testapp, "alice")
+    code, verifier, body = connect(testapp, web)
     stored = [
         *dbsession.scalars(select(AccessToken.digest)),
         *dbsession.scalars(select(RefreshToken.digest)),
@@ -172,17 +179,7 @@ def test_no_log_line_holds_a_credential(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     login(testapp, "alice")
-    verifier, challenge = pkce()
-    code = get_code(testapp, web, WEB_REDIRECT, challenge)
-    body = post_token(
-        testapp,
-        web,
-        200,
-        grant_type="authorization_code",
-        code=code,
-        redirect_uri=WEB_REDIRECT,
-        code_verifier=verifier,
-    ).json
+    code, verifier, body = connect(testapp, web)
     refreshed = post_token(
         testapp,
         web,
@@ -284,17 +281,7 @@ def test_every_credential_handed_out_carries_256_random_bits(
     login(testapp, "alice")
     handed_out: list[str] = [web.secret or "", service.secret or ""]
     for _ in range(3):
-        verifier, challenge = pkce()
-        code = get_code(testapp, web, WEB_REDIRECT, challenge)
-        body = post_token(
-            testapp,
-            web,
-            200,
-            grant_type="authorization_code",
-            code=code,
-            redirect_uri=WEB_REDIRECT,
-            code_verifier=verifier,
-        ).json
+        code, _, body = connect(testapp, web)
         handed_out += [code, body["access_token"], body["refresh_token"]]
         handed_out.append(
             post_token(testapp, service, 200, grant_type="client_credentials").json[
