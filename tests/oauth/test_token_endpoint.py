@@ -129,6 +129,25 @@ def test_a_json_body_is_refused(testapp: webtest.TestApp, service: Client) -> No
     assert response.json["error"] == "invalid_request"
 
 
+@pytest.mark.parametrize("charset", ["utf-8", "latin-1", "no-such-charset"])
+def test_a_form_in_any_declared_charset_is_read_as_utf8(
+    testapp: webtest.TestApp, service: Client, charset: str
+) -> None:
+    # RFC 6749 B: the form is UTF-8 whatever the header claims, so a token
+    # request gets its answer rather than an error about encodings.
+    response = testapp.post(
+        TOKEN,
+        "grant_type=client_credentials&scope=invoice%3Aread&note=caf%C3%A9",
+        headers={
+            **basic(service.client_id, service.secret or ""),
+            "Content-Type": f"application/x-www-form-urlencoded; charset={charset}",
+        },
+        status=200,
+    )
+    assert_no_store(response)
+    assert response.json["scope"] == "invoice:read"
+
+
 def test_unknown_grant_type_is_unsupported_grant_type(
     testapp: webtest.TestApp, service: Client
 ) -> None:
