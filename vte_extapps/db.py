@@ -21,8 +21,9 @@ from .settings import ExtAppsSettings
 SESSION_FACTORY_KEY = "vte_extapps.session_factory"
 
 # The sessions zope.sqlalchemy has joined to a transaction, by its own record;
-# it offers no public way to ask.
-_JOINED_SESSIONS = zope.sqlalchemy.datamanager._SESSION_STATE
+# it offers no public way to ask. Should a release drop that record, every
+# session is marked, which is right for all that run under a manager.
+_JOINED_SESSIONS = getattr(zope.sqlalchemy.datamanager, "_SESSION_STATE", None)
 
 
 def request_dbsession(request: Request) -> Session:
@@ -45,7 +46,7 @@ def mark_written(session: Session) -> None:
     A session outside any transaction manager commits by itself: it is left
     alone rather than joined to the thread's default manager.
     """
-    if session in _JOINED_SESSIONS:
+    if _JOINED_SESSIONS is None or session in _JOINED_SESSIONS:
         zope.sqlalchemy.mark_changed(session)
 
 
