@@ -10,7 +10,7 @@ import webtest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vte_extapps.models import Application, ClientType
+from vte_extapps.models import Application, ClientType, ServerConfiguration
 from vte_extapps.services.applications import (
     ApplicationForm,
     IssuedCredentials,
@@ -92,3 +92,18 @@ def access_token_for(
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def save_configuration(dbsession: Session, **changes: Any) -> None:
+    """Save the general configuration as the admin page would, with ``changes``
+    to the demo's defaults (server on, one-hour tokens, 60 s codes, RS256)."""
+    values: dict[str, Any] = {
+        "server_enabled": True,
+        "access_token_lifetime": 3600,
+        "refresh_token_idle_lifetime": 3600,
+        "refresh_token_absolute_lifetime": 7200,
+        "authorization_code_lifetime": 60,
+        "jwt_algorithms": ["RS256"],
+    }
+    dbsession.add(ServerConfiguration(**(values | changes)))
+    dbsession.flush()

@@ -22,7 +22,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from sqlalchemy.orm import Session
 
-from vte_extapps.models import AuthMethod, ClientType, ServerConfiguration
+from tests.helpers import save_configuration
+from vte_extapps.models import AuthMethod, ClientType
 
 from .conftest import register
 from .flows import (
@@ -154,17 +155,7 @@ def test_a_malformed_assertion_is_401_never_500(
 def test_the_algorithm_allow_list_of_the_general_configuration_applies(
     testapp: webtest.TestApp, jwt_service: Client, dbsession: Session
 ) -> None:
-    dbsession.add(
-        ServerConfiguration(
-            server_enabled=True,
-            access_token_lifetime=3600,
-            refresh_token_idle_lifetime=3600,
-            refresh_token_absolute_lifetime=7200,
-            authorization_code_lifetime=60,
-            jwt_algorithms=["ES256"],
-        )
-    )
-    dbsession.flush()
+    save_configuration(dbsession, jwt_algorithms=["ES256"])
     assert_refused(testapp, assertion(jwt_service))
 
 

@@ -11,8 +11,8 @@ import webtest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.helpers import login
-from vte_extapps.models import AuditEvent, Grant, ServerConfiguration
+from tests.helpers import login, save_configuration
+from vte_extapps.models import AuditEvent, Grant
 from vte_extapps.services.applications import set_active
 
 from .conftest import WEB_REDIRECT
@@ -255,17 +255,7 @@ def test_a_deactivated_application_gets_our_own_page(
 def test_a_switched_off_server_shows_an_error_page(
     testapp: webtest.TestApp, web: Client, dbsession: Session
 ) -> None:
-    dbsession.add(
-        ServerConfiguration(
-            server_enabled=False,
-            access_token_lifetime=3600,
-            refresh_token_idle_lifetime=3600,
-            refresh_token_absolute_lifetime=7200,
-            authorization_code_lifetime=60,
-            jwt_algorithms=["RS256"],
-        )
-    )
-    dbsession.flush()
+    save_configuration(dbsession, server_enabled=False)
     login(testapp, "alice")
     response = ask(testapp, web, 503)
     assert "Location" not in response.headers

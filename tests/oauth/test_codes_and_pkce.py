@@ -12,13 +12,12 @@ import webtest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from tests.helpers import login
+from tests.helpers import login, save_configuration
 from vte_extapps.credentials import digest
 from vte_extapps.models import (
     AccessToken,
     AuditEvent,
     AuthorizationCode,
-    ServerConfiguration,
     utcnow,
 )
 
@@ -276,17 +275,7 @@ def test_codes_expire_after_sixty_seconds(
 def test_codes_live_as_long_as_the_general_configuration_says(
     testapp: webtest.TestApp, web: Client, alice: None, dbsession: Session
 ) -> None:
-    dbsession.add(
-        ServerConfiguration(
-            server_enabled=True,
-            access_token_lifetime=3600,
-            refresh_token_idle_lifetime=3600,
-            refresh_token_absolute_lifetime=7200,
-            authorization_code_lifetime=600,
-            jwt_algorithms=["RS256"],
-        )
-    )
-    dbsession.flush()
+    save_configuration(dbsession, authorization_code_lifetime=600)
     verifier, challenge = pkce()
     code = get_code(testapp, web, WEB_REDIRECT, challenge)
     row = dbsession.scalars(

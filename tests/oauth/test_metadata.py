@@ -21,9 +21,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 from sqlalchemy.orm import Session
 
-from tests.helpers import login
+from tests.helpers import login, save_configuration
 from vte_extapps.demo import main
-from vte_extapps.models import ServerConfiguration
 from vte_extapps.services.applications import InvalidApplication, add_key
 
 from .conftest import MOBILE_REDIRECT, WEB_REDIRECT
@@ -277,17 +276,7 @@ def test_keys_for_algorithms_not_advertised_are_refused(
 def test_the_advertised_algorithms_follow_the_general_configuration(
     testapp: webtest.TestApp, jwt_service: Client, dbsession: Session
 ) -> None:
-    dbsession.add(
-        ServerConfiguration(
-            server_enabled=True,
-            access_token_lifetime=3600,
-            refresh_token_idle_lifetime=3600,
-            refresh_token_absolute_lifetime=7200,
-            authorization_code_lifetime=60,
-            jwt_algorithms=["ES256", "EdDSA"],
-        )
-    )
-    dbsession.flush()
+    save_configuration(dbsession, jwt_algorithms=["ES256", "EdDSA"])
     metadata = testapp.get(METADATA).json
     for name in (
         "token_endpoint_auth_signing_alg_values_supported",

@@ -10,9 +10,9 @@ import webtest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from tests.helpers import login
+from tests.helpers import login, save_configuration
 from vte_extapps.credentials import digest
-from vte_extapps.models import AccessToken, RefreshToken, ServerConfiguration
+from vte_extapps.models import AccessToken, RefreshToken
 
 from .conftest import WEB_REDIRECT
 from .flows import (
@@ -207,17 +207,7 @@ def test_every_answer_is_json_that_no_cache_keeps(
     for _ in range(10):
         assert_no_store(call(testapp, path, guesser, "x", 401))
     assert_no_store(call(testapp, path, web, tokens["access_token"], 429))
-    dbsession.add(
-        ServerConfiguration(
-            server_enabled=False,
-            access_token_lifetime=3600,
-            refresh_token_idle_lifetime=3600,
-            refresh_token_absolute_lifetime=7200,
-            authorization_code_lifetime=60,
-            jwt_algorithms=["RS256"],
-        )
-    )
-    dbsession.flush()
+    save_configuration(dbsession, server_enabled=False)
     assert_no_store(call(testapp, path, web, tokens["access_token"], 503))
 
 

@@ -7,8 +7,9 @@ import webtest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.helpers import save_configuration
 from vte_extapps.credentials import digest
-from vte_extapps.models import AccessToken, ServerConfiguration
+from vte_extapps.models import AccessToken
 
 from .conftest import WEB_REDIRECT
 from .flows import (
@@ -252,17 +253,7 @@ def test_a_service_account_whose_run_as_user_left_gets_no_token(
 def test_switched_off_server_issues_nothing(
     testapp: webtest.TestApp, service: Client, dbsession: Session
 ) -> None:
-    dbsession.add(
-        ServerConfiguration(
-            server_enabled=False,
-            access_token_lifetime=3600,
-            refresh_token_idle_lifetime=3600,
-            refresh_token_absolute_lifetime=7200,
-            authorization_code_lifetime=60,
-            jwt_algorithms=["RS256"],
-        )
-    )
-    dbsession.flush()
+    save_configuration(dbsession, server_enabled=False)
     response = post_token(testapp, service, 503, grant_type="client_credentials")
     assert response.json["error"] == "temporarily_unavailable"
     assert_no_store(response)

@@ -11,10 +11,17 @@ from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from vte_extapps.demo.models import User
-from vte_extapps.models import AccessToken, ServerConfiguration, utcnow
+from vte_extapps.models import AccessToken, utcnow
 from vte_extapps.services.applications import set_active
 
-from ..helpers import access_token_for, bearer, login, service_account, user_id_of
+from ..helpers import (
+    access_token_for,
+    bearer,
+    login,
+    save_configuration,
+    service_account,
+    user_id_of,
+)
 
 QUERY = "/restapi/v1/vtews/query"
 RETRIEVE = "/restapi/v1/vtews/retrieve"
@@ -182,17 +189,7 @@ def test_a_user_deactivated_in_the_crm_loses_access_at_once(
 def test_switching_the_server_off_refuses_tokens(
     testapp: webtest.TestApp, dbsession: Session, alice_token: str
 ) -> None:
-    dbsession.add(
-        ServerConfiguration(
-            server_enabled=False,
-            access_token_lifetime=3600,
-            refresh_token_idle_lifetime=3600,
-            refresh_token_absolute_lifetime=7200,
-            authorization_code_lifetime=60,
-            jwt_algorithms=["RS256"],
-        )
-    )
-    dbsession.flush()
+    save_configuration(dbsession, server_enabled=False)
     testapp.post_json(
         QUERY,
         {"query": "SELECT * FROM Invoice;"},
